@@ -1,0 +1,141 @@
+package dev.funnel.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Writes a run's tables so that readers never see a half-written partition. Each table is written
+ * to {@code OUTPUT/_staging/<run>/<table>}; only when every table of the run is written are the
+ * partitions {@code OUTPUT/<table>/as_of=YYYY-MM-DD} swapped in, one directory rename each. A
+ * commit marker written before the swap lets the next run finish a swap that a crash interrupted;
+ * staging left without a marker is discarded.
+ */
+public final class TablePublisher {
+  static final String STAGING = "_staging";
+  static final String COMMIT_MARKER = "_COMMITTING";
+  static final String REPLACED = "_replaced";
+
+  private final SparkSession spark;
+  private final FileSystem fs;
+  private final Path output;
+  private final LocalDate asOf;
+  private final Path runDir;
+  private final Map<String, Long> rowCounts = new LinkedHashMap<>();
+
+  /** A publisher for one run; {@code runId} must be unique among concurrent and past runs. */
+  public TablePublisher(SparkSession spark, String output, LocalDate asOf, String runId) {
+    this.spark = spark;
+    this.output = new Path(output);
+    this.asOf = asOf;
+    try {
+      this.fs = this.output.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open output " + output, e);
+    }
+    this.runDir = new Path(new Path(this.output, STAGING), runId);
+  }
+
+  /** The partition directory of a table for this run's as-of day. */
+  public Path partition(String table) {
+    return partition(output, table, asOf);
+  }
+
+  /** The partition directory {@code OUTPUT/<table>/as_of=YYYY-MM-DD}. */
+  public static Path partition(Path output, String table, LocalDate asOf) {
+    return new Path(new Path(output, table), "as_of=" + asOf);
+  }
+
+  /** Writes a table to the staging area and returns its row count. */
+  public long stage(String table, Dataset<Row> rows, int files) {
+    Path target = new Path(runDir, table);
+    Dataset<Row> shaped = files > 0 ? rows.coalesce(files) : rows;
+    shaped.write().mode(SaveMode.ErrorIfExists).parquet(target.toString());
+    long count = spark.read().parquet(target.toString()).count();
+    rowCounts.put(table, count);
+    return count;
+  }
+
+  /** Row counts of the tables staged so far, in staging order. */
+  public Map<String, Long> rowCounts() {
+    return Map.copyOf(rowCounts);
+  }
+
+  /** Swaps every staged table into place, then removes the staging area. */
+  public void publish() {
+    try {
+      fs.create(new Path(runDir, COMMIT_MARKER), true).close();
+      finish(fs, output, runDir, asOf);
+    } catch (IOException e) {
+      throw new UncheckedIOException("publishing to " + output + " failed", e);
+    }
+  }
+
+  /** Removes this run's staging area without publishing (after a failure). */
+  public void abandon() {
+    try {
+      fs.delete(runDir, true);
+    } catch (IOException e) {
+      // The next run's recovery removes what is left.
+    }
+  }
+
+  /**
+   * Cleans up after runs that died: finishes swaps whose commit marker exists, discards staging
+   * without one. Call it while holding the output lock.
+   */
+  public static void recover(FileSystem fs, Path output) throws IOException {
+    Path staging = new Path(output, STAGING);
+    if (!fs.exists(staging)) {
+      return;
+    }
+    for (FileStatus run : fs.listStatus(staging)) {
+      Path marker = new Path(run.getPath(), COMMIT_MARKER);
+      if (fs.exists(marker)) {
+        LocalDate day = LocalDate.parse(readAsOf(run.getPath().getName()));
+        finish(fs, output, run.getPath(), day);
+      } else {
+        fs.delete(run.getPath(), true);
+      }
+    }
+  }
+
+  private static String readAsOf(String runId) {
+    // Run ids start with the as-of day: YYYY-MM-DD_<suffix>.
+    return runId.substring(0, 10);
+  }
+
+  private static void finish(FileSystem fs, Path output, Path runDir, LocalDate asOf)
+      throws IOException {
+    Path replaced = new Path(runDir, REPLACED);
+    for (FileStatus staged : fs.listStatus(runDir)) {
+      String table = staged.getPath().getName();
+      if (!staged.isDirectory() || table.startsWith("_")) {
+        continue;
+      }
+      Path target = partition(output, table, asOf);
+      fs.mkdirs(target.getParent());
+      if (fs.exists(target)) {
+        fs.mkdirs(replaced);
+        rename(fs, target, new Path(replaced, table));
+      }
+      rename(fs, staged.getPath(), target);
+    }
+    fs.delete(runDir, true);
+  }
+
+  private static void rename(FileSystem fs, Path from, Path to) throws IOException {
+    if (!fs.rename(from, to)) {
+      throw new IOException("could not rename " + from + " to " + to);
+    }
+  }
+}

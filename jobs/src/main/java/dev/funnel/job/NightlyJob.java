@@ -1,0 +1,158 @@
+package dev.funnel.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import dev.funnel.calendar.FunnelCalendar;
+import dev.funnel.config.FunnelConfig;
+import dev.funnel.io.EventSource;
+import dev.funnel.io.RunManifest;
+import dev.funnel.io.Schemas;
+import dev.funnel.io.TablePublisher;
+import dev.funnel.spark.Conform;
+import dev.funnel.spark.EventCleaning;
+import dev.funnel.spark.LeadHistories;
+import dev.funnel.spark.StageConversionTable;
+import dev.funnel.spark.StageVisitsTable;
+import dev.funnel.spark.TimeInStageTable;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The nightly job: reads stage events as of a day, cleans them, derives each lead's history in one
+ * pass, and publishes stage_visits, stage_conversion, time_in_stage and rejected_events with a run
+ * manifest. Either every table of the run is published or none is.
+ */
+public final class NightlyJob {
+  private final SparkSession spark;
+  private final FunnelConfig config;
+
+  /** A job for one funnel on the given session. */
+  public NightlyJob(SparkSession spark, FunnelConfig config) {
+    this.spark = spark;
+    this.config = config;
+  }
+
+  /** Runs the job for one as-of day. */
+  public RunResult run(RunRequest request) {
+    long started = System.nanoTime();
+    Progress progress = new Progress();
+    FunnelCalendar calendar = new FunnelCalendar(config.zone());
+    Instant asOf = calendar.asOfInstant(request.asOf());
+    String runId = request.asOf() + "_" + UUID.randomUUID();
+
+    Dataset<Row> events = EventSource.read(spark, request.input(), config);
+    Dataset<Row> classified = EventCleaning.classify(events, config, asOf);
+    Map<String, Long> classes = EventCleaning.countClasses(classified);
+    long rowsRead = classes.values().stream().mapToLong(Long::longValue).sum();
+    progress.done("read and classify", rowsRead);
+
+    int partitions = partitions(rowsRead);
+    Dataset<Row> leads =
+        LeadHistories.summarize(
+                EventCleaning.candidates(classified, config), config, asOf, partitions)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    TablePublisher publisher = new TablePublisher(spark, request.output(), request.asOf(), runId);
+    try {
+      Row totals = leads.agg(count(lit(1)), sum(col("events")), sum(col("duplicates"))).first();
+      long leadCount = totals.getLong(0);
+      long accepted = totals.isNullAt(1) ? 0 : totals.getLong(1);
+      long duplicates = totals.isNullAt(2) ? 0 : totals.getLong(2);
+      progress.done("lead pass", leadCount);
+
+      long candidates = classes.get(EventCleaning.CANDIDATE);
+      if (accepted + duplicates != candidates) {
+        throw new IllegalStateException(
+            String.format(
+                "row accounting failed: %d candidate rows but %d accepted + %d duplicates",
+                candidates, accepted, duplicates));
+      }
+
+      Dataset<Row> rejected =
+          Conform.toSchema(
+              EventCleaning.rejected(classified)
+                  .withColumn("as_of", lit(java.sql.Date.valueOf(request.asOf()))),
+              Schemas.load(Schemas.REJECTED_EVENTS, config.dimensions()));
+      progress.done(Schemas.REJECTED_EVENTS, publisher.stage(Schemas.REJECTED_EVENTS, rejected, 1));
+      progress.done(
+          Schemas.STAGE_VISITS,
+          publisher.stage(
+              Schemas.STAGE_VISITS, StageVisitsTable.build(leads, config, request.asOf()), 0));
+      progress.done(
+          Schemas.STAGE_CONVERSION,
+          publisher.stage(
+              Schemas.STAGE_CONVERSION,
+              StageConversionTable.build(leads, config, request.asOf(), asOf),
+              1));
+      progress.done(
+          Schemas.TIME_IN_STAGE,
+          publisher.stage(
+              Schemas.TIME_IN_STAGE,
+              TimeInStageTable.build(leads, config, request.asOf(), partitions),
+              1));
+
+      RunResult result =
+          new RunResult(
+              asOf,
+              rowsRead,
+              accepted,
+              duplicates,
+              classes.get(EventCleaning.REJECTED),
+              classes.get(EventCleaning.AFTER_AS_OF),
+              leadCount,
+              publisher.rowCounts(),
+              (System.nanoTime() - started) / 1e9);
+      if (!result.accountingHolds()) {
+        throw new IllegalStateException("row accounting does not hold: " + result);
+      }
+      publisher.publish();
+      RunManifest.write(
+          spark.sparkContext().hadoopConfiguration(),
+          request.output(),
+          request.asOf(),
+          manifest(request, runId, result));
+      progress.done("publish");
+      return result;
+    } catch (RuntimeException e) {
+      publisher.abandon();
+      throw e;
+    } finally {
+      leads.unpersist();
+    }
+  }
+
+  private Map<String, Object> manifest(RunRequest request, String runId, RunResult result) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("funnel", config.name());
+    m.put("as_of", request.asOf().toString());
+    m.put("as_of_instant", result.asOfInstant().toString());
+    m.put("run_id", runId);
+    m.put("input", request.input());
+    m.put("rows_read", result.rowsRead());
+    m.put("accepted", result.accepted());
+    m.put("duplicates", result.duplicates());
+    m.put("rejected", result.rejected());
+    m.put("after_as_of", result.afterAsOf());
+    m.put("accounting_holds", result.accountingHolds());
+    m.put("leads", result.leads());
+    m.put("tables", new LinkedHashMap<>(result.tableRows()));
+    m.put("seconds", Math.round(result.seconds() * 10) / 10.0);
+    m.put("finished_at", Instant.now().toString());
+    return m;
+  }
+
+  /** Shuffle partitions for the event data: enough for parallelism, about 2 M rows each. */
+  private int partitions(long rows) {
+    int parallelism = spark.sparkContext().defaultParallelism();
+    long bySize = (rows + 1_999_999) / 2_000_000;
+    return (int) Math.max(parallelism, Math.min(bySize, 2000));
+  }
+}
