@@ -11,9 +11,7 @@ import dev.funnel.timeline.StageEntry;
 import dev.funnel.timeline.Visit;
 import java.io.Serializable;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -152,9 +150,10 @@ public final class LeadHistories {
     }
 
     private Row toRow(String leadId, LeadTimeline lead) {
-      List<Row> visits = new ArrayList<>(lead.visits().size());
+      Row[] visits = new Row[lead.visits().size()];
+      int i = 0;
       for (Visit v : lead.visits()) {
-        visits.add(
+        visits[i++] =
             RowFactory.create(
                 v.stage(),
                 v.visitNumber(),
@@ -165,11 +164,12 @@ public final class LeadHistories {
                 v.isOpen(),
                 v.isOpen() ? Visit.hoursBetween(v.enteredAt(), asOfMicros) : null,
                 epochDay(Grain.WEEK, v.enteredAt()),
-                epochDay(Grain.MONTH, v.enteredAt())));
+                epochDay(Grain.MONTH, v.enteredAt()));
       }
-      List<Row> entries = new ArrayList<>(lead.entries().size());
+      Row[] entries = new Row[lead.entries().size()];
+      i = 0;
       for (StageEntry e : lead.entries()) {
-        entries.add(
+        entries[i++] =
             RowFactory.create(
                 e.stage(),
                 e.enteredAt(),
@@ -180,16 +180,21 @@ public final class LeadHistories {
                 e.won(windowMicros),
                 e.lost(windowMicros),
                 epochDay(Grain.WEEK, e.enteredAt()),
-                epochDay(Grain.MONTH, e.enteredAt())));
+                epochDay(Grain.MONTH, e.enteredAt()));
       }
       return RowFactory.create(
           leadId,
-          List.of(lead.dimensions()),
+          seq(lead.dimensions()),
           lead.amount(),
           lead.events(),
           lead.duplicates(),
-          visits,
-          entries);
+          seq(visits),
+          seq(entries));
+    }
+
+    /** Spark's Row encoder wants Scala sequences for array columns; wrapping copies nothing. */
+    private static <T> scala.collection.immutable.Seq<T> seq(T[] values) {
+      return scala.collection.immutable.ArraySeq.unsafeWrapArray(values);
     }
 
     private int epochDay(Grain grain, long micros) {

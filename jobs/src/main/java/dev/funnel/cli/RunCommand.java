@@ -1,0 +1,56 @@
+package dev.funnel.cli;
+
+import dev.funnel.config.ConfigLoader;
+import dev.funnel.config.FunnelConfig;
+import dev.funnel.job.NightlyJob;
+import dev.funnel.job.RunRequest;
+import dev.funnel.job.RunResult;
+import dev.funnel.report.RunSummary;
+import dev.funnel.spark.FunnelSpark;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code run}: the nightly job for one as-of day. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Run the nightly job: publish the funnel tables as of a day.")
+public final class RunCommand implements Callable<Integer> {
+  @Option(names = "--config", required = true, description = "Funnel configuration (YAML).")
+  Path config;
+
+  @Option(names = "--input", required = true, description = "Directory of Parquet stage events.")
+  String input;
+
+  @Option(names = "--output", required = true, description = "Root directory of output tables.")
+  String output;
+
+  @Option(
+      names = "--as-of",
+      required = true,
+      description = "Use data known through the end of this day (YYYY-MM-DD, funnel time zone).")
+  LocalDate asOf;
+
+  @Option(
+      names = "--master",
+      description = "Spark master (default: spark.master if set, else local[*]).")
+  String master;
+
+  @Override
+  public Integer call() {
+    FunnelConfig funnel = ConfigLoader.load(config);
+    SparkSession spark = FunnelSpark.builder("funnel-run " + funnel.name(), master).getOrCreate();
+    try {
+      RunRequest request = new RunRequest(input, output, asOf);
+      RunResult result = new NightlyJob(spark, funnel).run(request);
+      RunSummary.print(spark, funnel, request, result, System.out);
+      return ExitCodes.OK;
+    } finally {
+      spark.stop();
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package dev.funnel.report;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.funnel.config.FunnelConfig;
+import dev.funnel.io.Schemas;
+import dev.funnel.io.TablePublisher;
+import dev.funnel.job.RunRequest;
+import dev.funnel.job.RunResult;
+import dev.funnel.spark.Cohorts;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** The short summary printed after a run: accounting, where the tables are, the funnel. */
+public final class RunSummary {
+  private static final int MONTHS_SHOWN = 3;
+
+  private RunSummary() {}
+
+  /** Prints the summary of a finished run. */
+  public static void print(
+      SparkSession spark,
+      FunnelConfig config,
+      RunRequest request,
+      RunResult result,
+      PrintStream out) {
+    out.printf(
+        Locale.ROOT,
+        "%nFunnel %s as of %s (events before %s)%n",
+        config.name(),
+        request.asOf(),
+        result.asOfInstant().atZone(config.zone()).toOffsetDateTime());
+    out.printf(
+        Locale.ROOT,
+        "Rows read %,d = accepted %,d + duplicates %,d + rejected %,d + after as-of %,d; %,d leads%n",
+        result.rowsRead(),
+        result.accepted(),
+        result.duplicates(),
+        result.rejected(),
+        result.afterAsOf(),
+        result.leads());
+    out.println("Tables:");
+    for (String table :
+        List.of(
+            Schemas.STAGE_VISITS,
+            Schemas.STAGE_CONVERSION,
+            Schemas.TIME_IN_STAGE,
+            Schemas.REJECTED_EVENTS)) {
+      Path partition = TablePublisher.partition(new Path(request.output()), table, request.asOf());
+      out.printf(
+          Locale.ROOT,
+          "  %-18s %,12d rows  %s%n",
+          table,
+          result.tableRows().getOrDefault(table, 0L),
+          partition);
+    }
+    printConversion(spark, request, out);
+    out.printf(Locale.ROOT, "Finished in %.1f s%n", result.seconds());
+  }
+
+  private static void printConversion(SparkSession spark, RunRequest request, PrintStream out) {
+    String base = request.output() + "/";
+    List<Row> conversion =
+        spark
+            .read()
+            .schema(Schemas.load(Schemas.STAGE_CONVERSION))
+            .parquet(
+                TablePublisher.partition(
+                        new Path(request.output()), Schemas.STAGE_CONVERSION, request.asOf())
+                    .toString())
+            .where(col("grain").equalTo("month").and(col("dimension").equalTo(Cohorts.ALL)))
+            .orderBy(col("cohort_start").desc(), col("stage"))
+            .collectAsList();
+    List<Row> times =
+        spark
+            .read()
+            .schema(Schemas.load(Schemas.TIME_IN_STAGE))
+            .parquet(
+                TablePublisher.partition(
+                        new Path(request.output()), Schemas.TIME_IN_STAGE, request.asOf())
+                    .toString())
+            .where(col("grain").equalTo("month").and(col("dimension").equalTo(Cohorts.ALL)))
+            .collectAsList();
+    out.println("Monthly cohorts, all leads (latest first):");
+    out.printf(
+        Locale.ROOT,
+        "  %-10s %-12s %9s %9s %6s %7s %7s %6s %9s %9s  %s%n",
+        "cohort",
+        "stage",
+        "entered",
+        "converted",
+        "rate",
+        "won",
+        "lost",
+        "open",
+        "p50 h",
+        "KM p50 h",
+        "mature");
+    java.util.Set<Object> months = new java.util.LinkedHashSet<>();
+    for (Row r : conversion) {
+      months.add(r.getAs("cohort_start"));
+      if (months.size() > MONTHS_SHOWN) {
+        break;
+      }
+      Row time = find(times, r.getAs("cohort_start"), r.getAs("stage"));
+      out.printf(
+          Locale.ROOT,
+          "  %-10s %-12s %,9d %,9d %5.1f%% %,7d %,7d %,6d %9s %9s  %s%n",
+          r.getAs("cohort_start"),
+          r.getAs("stage"),
+          (long) r.getAs("entered"),
+          (long) r.getAs("converted"),
+          100.0 * (double) r.getAs("conversion_rate"),
+          (long) r.getAs("won"),
+          (long) r.getAs("lost"),
+          (long) r.getAs("open"),
+          hours(time, "p50_hours"),
+          hours(time, "km_p50_hours"),
+          (boolean) r.getAs("mature") ? "yes" : "no");
+    }
+    if (conversion.isEmpty()) {
+      out.println("  (no leads entered a stage)");
+    }
+    out.println("(" + base + " holds every table; see schemas/ for the columns.)");
+  }
+
+  private static Row find(List<Row> times, Object cohort, Object stage) {
+    for (Row t : times) {
+      if (t.getAs("cohort_start").equals(cohort) && t.getAs("stage").equals(stage)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static String hours(Row time, String column) {
+    if (time == null || time.isNullAt(time.fieldIndex(column))) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.1f", (double) time.getAs(column));
+  }
+}
