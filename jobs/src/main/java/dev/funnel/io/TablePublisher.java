@@ -84,6 +84,7 @@ public final class TablePublisher {
   public void abandon() {
     try {
       fs.delete(runDir, true);
+      deleteIfEmpty(fs, runDir.getParent());
     } catch (IOException e) {
       // The next run's recovery removes what is left.
     }
@@ -131,6 +132,13 @@ public final class TablePublisher {
       rename(fs, staged.getPath(), target);
     }
     fs.delete(runDir, true);
+    deleteIfEmpty(fs, runDir.getParent());
+  }
+
+  private static void deleteIfEmpty(FileSystem fs, Path dir) throws IOException {
+    if (fs.exists(dir) && fs.listStatus(dir).length == 0) {
+      fs.delete(dir, false);
+    }
   }
 
   private static void rename(FileSystem fs, Path from, Path to) throws IOException {

@@ -1,0 +1,114 @@
+package dev.funnel.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+  private static final String VALID =
+      "name: inbound-b2b\n"
+          + "timezone: Europe/Berlin\n"
+          + "stages: [lead, mql, sql, opportunity, won]\n"
+          + "lost_stages: [lost, disqualified]\n"
+          + "conversion_window_days: 90\n"
+          + "dimensions: [source, segment, owner]\n";
+
+  private static String error(String yaml) {
+    return assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "test.yaml"))
+        .getMessage();
+  }
+
+  @Test
+  void parsesTheIssueExample() {
+    FunnelConfig config = ConfigLoader.parse(VALID, "test.yaml");
+    assertEquals("inbound-b2b", config.name());
+    assertEquals(ZoneId.of("Europe/Berlin"), config.zone());
+    assertEquals(List.of("lead", "mql", "sql", "opportunity", "won"), config.stages().mainPath());
+    assertEquals(4, config.stages().wonCode());
+    assertEquals(5, config.stages().code("lost"));
+    assertEquals(90, config.conversionWindowDays());
+    assertEquals(List.of("source", "segment", "owner"), config.dimensions());
+    assertEquals(256, config.maxLeadIdLength());
+  }
+
+  @Test
+  void lostStagesAndDimensionsMayBeEmpty() {
+    FunnelConfig config =
+        ConfigLoader.parse(
+            "name: x\ntimezone: UTC\nstages: [a, b]\nlost_stages: []\nconversion_window_days: 1\n",
+            "t");
+    assertTrue(config.stages().lostStages().isEmpty());
+    assertTrue(config.dimensions().isEmpty());
+  }
+
+  @Test
+  void unknownKeyIsNamed() {
+    assertTrue(error(VALID + "windw: 3\n").contains("unknown key 'windw'"));
+  }
+
+  @Test
+  void duplicateStageIsNamed() {
+    String message = error(VALID.replace("[lead, mql,", "[lead, mql, mql,"));
+    assertTrue(message.contains("'mql' is listed twice"), message);
+  }
+
+  @Test
+  void stageInBothListsIsRejected() {
+    String message = error(VALID.replace("[lost, disqualified]", "[lost, sql]"));
+    assertTrue(message.contains("stage 'sql' is also in 'stages'"), message);
+  }
+
+  @Test
+  void nonPositiveWindowIsRejectedWithItsValue() {
+    String message =
+        error(VALID.replace("conversion_window_days: 90", "conversion_window_days: 0"));
+    assertEquals("key 'conversion_window_days' must be positive, found 0", message);
+    message = error(VALID.replace("conversion_window_days: 90", "conversion_window_days: ninety"));
+    assertEquals("key 'conversion_window_days' must be a whole number, found 'ninety'", message);
+  }
+
+  @Test
+  void unknownTimeZoneIsNamed() {
+    String message = error(VALID.replace("Europe/Berlin", "Europe/Springfield"));
+    assertTrue(message.startsWith("key 'timezone': unknown time zone 'Europe/Springfield'"));
+  }
+
+  @Test
+  void emptyStageListAndSingleStageAreRejected() {
+    assertEquals(
+        "key 'stages' must not be empty",
+        error(VALID.replace("[lead, mql, sql, opportunity, won]", "[]")));
+    assertTrue(
+        error(VALID.replace("[lead, mql, sql, opportunity, won]", "[won]"))
+            .contains("at least two"));
+  }
+
+  @Test
+  void missingRequiredKeyIsNamed() {
+    assertEquals(
+        "missing required key 'timezone'", error(VALID.replace("timezone: Europe/Berlin\n", "")));
+  }
+
+  @Test
+  void yamlSyntaxErrorGivesLineAndColumn() {
+    String message = error("name: x\nstages: [lead, mql\ntimezone: UTC\n");
+    assertTrue(message.contains("is not valid YAML at line"), message);
+    assertTrue(message.contains("column"), message);
+  }
+
+  @Test
+  void dimensionThatShadowsAnOutputColumnIsRejected() {
+    String message = error(VALID.replace("[source, segment, owner]", "[source, stage]"));
+    assertTrue(message.contains("'stage' is a column of the output tables"), message);
+  }
+
+  @Test
+  void wrongTypeOfListIsNamed() {
+    String message = error(VALID.replace("[source, segment, owner]", "source"));
+    assertEquals("key 'dimensions' must be a list of strings, found 'source'", message);
+  }
+}

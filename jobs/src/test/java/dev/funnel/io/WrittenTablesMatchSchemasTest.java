@@ -1,0 +1,88 @@
+package dev.funnel.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.funnel.Events;
+import dev.funnel.Funnels;
+import dev.funnel.SparkTestSession;
+import dev.funnel.job.NightlyJob;
+import dev.funnel.job.RunRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every table the job writes has exactly the columns and types of its file in schemas/. */
+class WrittenTablesMatchSchemasTest {
+  private final SparkSession spark = SparkTestSession.get();
+  @TempDir Path tmp;
+
+  /** Reads schemas/<table>.json from the repository folder, not from the jar's copy. */
+  private static StructType schemaFile(String table) throws IOException {
+    Path dir = Path.of(System.getProperty("funnel.schemas.dir", "../schemas"));
+    return (StructType) DataType.fromJson(Files.readString(dir.resolve(table + ".json")));
+  }
+
+  @Test
+  void everyWrittenTableMatchesItsSchemaFile() throws IOException {
+    String input =
+        new Events()
+            .add("L1", "lead", "2025-01-06T10:00:00Z", 10.0, "web", "smb")
+            .add("L1", "mql", "2025-01-07T10:00:00Z")
+            .add("L2", "bogus", "2025-01-07T10:00:00Z")
+            .write(spark, tmp);
+    String output = tmp.resolve("out").toString();
+    LocalDate asOf = LocalDate.parse("2025-01-31");
+    new NightlyJob(spark, Funnels.berlin()).run(new RunRequest(input, output, asOf));
+    List<String> dims = Funnels.berlin().dimensions();
+    for (String table :
+        List.of(
+            Schemas.STAGE_VISITS,
+            Schemas.STAGE_CONVERSION,
+            Schemas.TIME_IN_STAGE,
+            Schemas.REJECTED_EVENTS)) {
+      StructType expected = schemaFile(table);
+      if (Schemas.WITH_DIMENSION_COLUMNS.contains(table)) {
+        for (String d : dims) {
+          expected = expected.add(d, "string");
+        }
+      }
+      StructType written = spark.read().parquet(output + "/" + table + "/as_of=" + asOf).schema();
+      assertEquals(describe(expected), describe(written), table);
+      assertEquals(
+          1,
+          spark.read().parquet(output + "/" + table + "/as_of=" + asOf).count() > 0 ? 1 : 0,
+          table + " has rows");
+    }
+    try (Stream<Path> tables = Files.list(Path.of(output))) {
+      assertEquals(
+          List.of("_runs", "rejected_events", "stage_conversion", "stage_visits", "time_in_stage"),
+          tables.map(p -> p.getFileName().toString()).sorted().toList(),
+          "no staging left behind, nothing else written");
+    }
+  }
+
+  @Test
+  void theInputSchemaFileIsWhatTheReaderDeclares() throws IOException {
+    StructType declared = EventSource.declaredSchema(Funnels.berlin());
+    StructType file = schemaFile(Schemas.STAGE_EVENTS);
+    assertEquals(
+        describe(file.add("source", "string").add("segment", "string")), describe(declared));
+  }
+
+  private static List<String> describe(StructType schema) {
+    return Stream.of(schema.fields()).map(WrittenTablesMatchSchemasTest::describe).toList();
+  }
+
+  private static String describe(StructField f) {
+    return f.name() + ":" + f.dataType().simpleString();
+  }
+}
