@@ -2,6 +2,7 @@ package dev.funnel.cli;
 
 import dev.funnel.config.ConfigException;
 import dev.funnel.io.InputException;
+import dev.funnel.io.OutputLock;
 import picocli.CommandLine;
 
 /** The process exit codes schedulers rely on, and which failures map to which. */
@@ -31,6 +32,9 @@ public final class ExitCodes {
       }
       if (t instanceof InputException) {
         return INPUT;
+      }
+      if (t instanceof OutputLock.LockedException) {
+        return LOCKED;
       }
     }
     return FAILURE;

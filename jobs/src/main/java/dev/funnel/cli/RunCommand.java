@@ -36,6 +36,13 @@ public final class RunCommand implements Callable<Integer> {
   LocalDate asOf;
 
   @Option(
+      names = "--wait-for-lock",
+      defaultValue = "0",
+      description =
+          "Seconds to wait while another run holds the output, then refuse (default: ${DEFAULT-VALUE}).")
+  long waitForLockSeconds;
+
+  @Option(
       names = "--master",
       description = "Spark master (default: spark.master if set, else local[*]).")
   String master;
@@ -45,7 +52,8 @@ public final class RunCommand implements Callable<Integer> {
     FunnelConfig funnel = ConfigLoader.load(config);
     SparkSession spark = FunnelSpark.builder("funnel-run " + funnel.name(), master).getOrCreate();
     try {
-      RunRequest request = new RunRequest(input, output, asOf);
+      RunRequest request =
+          new RunRequest(input, output, asOf, java.time.Duration.ofSeconds(waitForLockSeconds));
       RunResult result = new NightlyJob(spark, funnel).run(request);
       RunSummary.print(spark, funnel, request, result, System.out);
       return ExitCodes.OK;

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -12,6 +13,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a run's tables so that readers never see a half-written partition. Each table is written
@@ -21,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
  * staging left without a marker is discarded.
  */
 public final class TablePublisher {
+  private static final Logger LOG = LoggerFactory.getLogger(TablePublisher.class);
   static final String STAGING = "_staging";
   static final String COMMIT_MARKER = "_COMMITTING";
   static final String REPLACED = "_replaced";
@@ -94,7 +98,16 @@ public final class TablePublisher {
    * Cleans up after runs that died: finishes swaps whose commit marker exists, discards staging
    * without one. Call it while holding the output lock.
    */
-  public static void recover(FileSystem fs, Path output) throws IOException {
+  public static void recover(Configuration hadoop, String output) {
+    try {
+      Path root = new Path(output);
+      recover(root.getFileSystem(hadoop), root);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean up after an earlier run in " + output, e);
+    }
+  }
+
+  private static void recover(FileSystem fs, Path output) throws IOException {
     Path staging = new Path(output, STAGING);
     if (!fs.exists(staging)) {
       return;
@@ -102,12 +115,15 @@ public final class TablePublisher {
     for (FileStatus run : fs.listStatus(staging)) {
       Path marker = new Path(run.getPath(), COMMIT_MARKER);
       if (fs.exists(marker)) {
+        LOG.warn("finishing the publication of interrupted run {}", run.getPath().getName());
         LocalDate day = LocalDate.parse(readAsOf(run.getPath().getName()));
         finish(fs, output, run.getPath(), day);
       } else {
+        LOG.warn("discarding the staged tables of interrupted run {}", run.getPath().getName());
         fs.delete(run.getPath(), true);
       }
     }
+    deleteIfEmpty(fs, staging);
   }
 
   private static String readAsOf(String runId) {

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sum;
 import dev.funnel.calendar.FunnelCalendar;
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.io.EventSource;
+import dev.funnel.io.OutputLock;
 import dev.funnel.io.RunManifest;
 import dev.funnel.io.Schemas;
 import dev.funnel.io.TablePublisher;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -41,13 +43,25 @@ public final class NightlyJob {
     this.config = config;
   }
 
-  /** Runs the job for one as-of day. */
+  /**
+   * Runs the job for one as-of day while holding the output lock; first finishes or discards what a
+   * crashed run left behind.
+   */
   public RunResult run(RunRequest request) {
+    String runId = request.asOf() + "_" + UUID.randomUUID();
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    try (OutputLock lock =
+        OutputLock.acquire(hadoop, request.output(), runId, request.lockWait())) {
+      TablePublisher.recover(hadoop, request.output());
+      return runLocked(request, runId);
+    }
+  }
+
+  private RunResult runLocked(RunRequest request, String runId) {
     long started = System.nanoTime();
     Progress progress = new Progress();
     FunnelCalendar calendar = new FunnelCalendar(config.zone());
     Instant asOf = calendar.asOfInstant(request.asOf());
-    String runId = request.asOf() + "_" + UUID.randomUUID();
 
     Dataset<Row> events = EventSource.read(spark, request.input(), config);
     Dataset<Row> classified = EventCleaning.classify(events, config, asOf);

@@ -1,6 +1,7 @@
 package dev.funnel.spark;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
@@ -51,8 +52,9 @@ public final class EventCleaning {
 
   /**
    * The rejection reason of a row, the first that applies: null_lead_id, null_stage,
-   * null_entered_at, lead_id_too_long, control_characters (in lead_id or stage), unknown_stage,
-   * entered_at_out_of_range (before 1970 or at/after the configured bound).
+   * null_entered_at, invalid_utf8 (in lead_id or stage), lead_id_too_long, control_characters (in
+   * lead_id or stage), unknown_stage, entered_at_out_of_range (before 1970 or at/after the
+   * configured bound).
    */
   public static Column reason(FunnelConfig config) {
     Column knownStage = col("stage").isin(config.stages().all().toArray());
@@ -62,6 +64,9 @@ public final class EventCleaning {
     return when(col("lead_id").isNull(), lit("null_lead_id"))
         .when(col("stage").isNull(), lit("null_stage"))
         .when(col("entered_at").isNull(), lit("null_entered_at"))
+        .when(
+            not(is_valid_utf8(col("lead_id"))).or(not(is_valid_utf8(col("stage")))),
+            lit("invalid_utf8"))
         .when(length(col("lead_id")).gt(config.maxLeadIdLength()), lit("lead_id_too_long"))
         .when(
             col("lead_id").rlike(CONTROL_CHARACTERS).or(col("stage").rlike(CONTROL_CHARACTERS)),

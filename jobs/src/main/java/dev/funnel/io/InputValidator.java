@@ -1,0 +1,175 @@
+package dev.funnel.io;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Checks the input before any heavy work, from the Parquet footers alone: every data file must be
+ * readable Parquet and carry the required columns with the declared types. Each problem is an
+ * {@link InputException} naming the path, the column, what was expected and what was found.
+ */
+public final class InputValidator {
+  private static final Pattern PARTITION_DIRECTORY = Pattern.compile("[^=/]+=[^/]*");
+
+  private InputValidator() {}
+
+  /**
+   * What the validation found.
+   *
+   * @param files data files
+   * @param rows rows according to the footers
+   * @param hivePartitioned every directory below the root is a {@code key=value} partition
+   */
+  public record Listing(List<Path> files, long rows, boolean hivePartitioned) {}
+
+  /**
+   * Validates every data file under {@code root} against the declared schema.
+   *
+   * @param required columns that must be present (others may be missing in some files)
+   */
+  public static Listing validate(
+      Configuration hadoop, String root, StructType declared, Set<String> required) {
+    Path rootPath = new Path(root);
+    FileSystem fs;
+    try {
+      fs = rootPath.getFileSystem(hadoop);
+      if (!fs.exists(rootPath)) {
+        throw InputException.of(
+            "input path %s does not exist (pass --input the directory of Parquet stage events)",
+            root);
+      }
+    } catch (IOException e) {
+      throw new InputException("input path " + root + " cannot be read: " + e.getMessage(), e);
+    }
+    List<Path> files = new ArrayList<>();
+    boolean[] hive = {true};
+    int[] directories = {0};
+    list(fs, rootPath, rootPath, files, hive, directories);
+    if (files.isEmpty()) {
+      throw InputException.of(
+          "input %s holds no Parquet data files (%d directories, no files); expected a directory"
+              + " of Parquet files with columns lead_id, stage, entered_at",
+          root, directories[0]);
+    }
+    ParquetToSparkSchemaConverter converter =
+        new ParquetToSparkSchemaConverter(org.apache.spark.sql.internal.SQLConf.get());
+    long rows = 0;
+    for (Path file : files) {
+      ParquetMetadata footer = footer(fs, hadoop, file);
+      rows += footer.getBlocks().stream().mapToLong(b -> b.getRowCount()).sum();
+      StructType found = converter.convert(footer.getFileMetaData().getSchema());
+      check(file, found, declared, required);
+    }
+    if (rows == 0) {
+      throw InputException.of(
+          "input %s has no rows (%d Parquet files, all empty); nothing to compute",
+          root, files.size());
+    }
+    return new Listing(List.copyOf(files), rows, hive[0]);
+  }
+
+  private static void list(
+      FileSystem fs, Path root, Path dir, List<Path> files, boolean[] hive, int[] directories) {
+    FileStatus[] children;
+    try {
+      children = fs.listStatus(dir);
+    } catch (IOException e) {
+      throw new InputException(
+          "input directory " + dir + " cannot be listed: " + e.getMessage(), e);
+    }
+    for (FileStatus child : children) {
+      String name = child.getPath().getName();
+      if (name.startsWith("_") || name.startsWith(".")) {
+        continue; // Spark ignores these too (_SUCCESS, .crc, _truth.json)
+      }
+      if (child.isDirectory()) {
+        directories[0]++;
+        hive[0] &= PARTITION_DIRECTORY.matcher(name).matches();
+        list(fs, root, child.getPath(), files, hive, directories);
+      } else {
+        files.add(child.getPath());
+      }
+    }
+  }
+
+  private static ParquetMetadata footer(FileSystem fs, Configuration hadoop, Path file) {
+    try {
+      long length = fs.getFileStatus(file).getLen();
+      if (length == 0) {
+        throw InputException.of(
+            "input file %s is empty (0 bytes), expected a Parquet file; remove it or re-export it",
+            file);
+      }
+      try (ParquetFileReader reader =
+          ParquetFileReader.open(HadoopInputFile.fromPath(file, hadoop))) {
+        return reader.getFooter();
+      }
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof InputException inputException) {
+        throw inputException;
+      }
+      throw new InputException(
+          "input file "
+              + file
+              + " is not a readable Parquet file (not Parquet, or truncated): "
+              + firstLine(e.getMessage()),
+          e);
+    }
+  }
+
+  private static void check(
+      Path file, StructType found, StructType declared, Set<String> required) {
+    for (StructField expected : declared.fields()) {
+      StructField actual = find(found, expected.name());
+      if (actual == null) {
+        if (required.contains(expected.name())) {
+          throw InputException.of(
+              "input file %s: column '%s' is missing (expected %s; found columns %s)",
+              file,
+              expected.name(),
+              expected.dataType().simpleString(),
+              String.join(", ", found.fieldNames()));
+        }
+        continue;
+      }
+      if (!actual.dataType().equals(expected.dataType())) {
+        throw InputException.of(
+            "input file %s: column '%s' has type %s, expected %s",
+            file,
+            expected.name(),
+            actual.dataType().simpleString(),
+            expected.dataType().simpleString());
+      }
+    }
+  }
+
+  private static StructField find(StructType schema, String name) {
+    for (StructField field : schema.fields()) {
+      if (field.name().equals(name)) {
+        return field;
+      }
+    }
+    return null;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}
