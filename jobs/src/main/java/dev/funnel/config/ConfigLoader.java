@@ -86,7 +86,8 @@ public final class ConfigLoader {
               ? ""
               : String.format(" at line %d, column %d", at.getLineNr(), at.getColumnNr());
       throw ConfigException.of(
-          "configuration %s is not valid YAML%s: %s", source, where, e.getOriginalMessage());
+          "configuration %s is not valid YAML%s: %s",
+          source, where, e.getOriginalMessage().replaceAll("\\s*\\R\\s*", "; "));
     }
     ConfigException.check(
         root instanceof ObjectNode,

@@ -14,7 +14,9 @@ public final class StageNames {
   /** The stage name of a code column; null for a null code. */
   public static Column name(FunnelStages stages, Column code) {
     Column[] names = stages.all().stream().map(functions::lit).toArray(Column[]::new);
-    return element_at(functions.array(names), code.plus(lit(1)));
+    // element_at over an array of non-null literals is typed non-nullable even for a null index
+    // (Spark 4.2, ANSI mode), and a null result then decodes as garbage; guard it explicitly.
+    return functions.when(code.isNotNull(), element_at(functions.array(names), code.plus(lit(1))));
   }
 
   /** The stage code of a name column; null for a name that is not a stage. */
