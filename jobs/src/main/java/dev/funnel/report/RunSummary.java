@@ -8,6 +8,7 @@ import dev.funnel.io.TablePublisher;
 import dev.funnel.job.RunRequest;
 import dev.funnel.job.RunResult;
 import dev.funnel.spark.Cohorts;
+import dev.funnel.spark.StageNames;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
 
 /** The short summary printed after a run: accounting, where the tables are, the funnel. */
 public final class RunSummary {
-  private static final int MONTHS_SHOWN = 3;
+  private static final int MONTHS_SHOWN = 2;
 
   private RunSummary() {}
 
@@ -58,12 +59,12 @@ public final class RunSummary {
           result.tableRows().getOrDefault(table, 0L),
           partition);
     }
-    printConversion(spark, request, out);
+    printConversion(spark, config, request, out);
     out.printf(Locale.ROOT, "Finished in %.1f s%n", result.seconds());
   }
 
-  private static void printConversion(SparkSession spark, RunRequest request, PrintStream out) {
-    String base = request.output() + "/";
+  private static void printConversion(
+      SparkSession spark, FunnelConfig config, RunRequest request, PrintStream out) {
     List<Row> conversion =
         spark
             .read()
@@ -73,7 +74,7 @@ public final class RunSummary {
                         new Path(request.output()), Schemas.STAGE_CONVERSION, request.asOf())
                     .toString())
             .where(col("grain").equalTo("month").and(col("dimension").equalTo(Cohorts.ALL)))
-            .orderBy(col("cohort_start").desc(), col("stage"))
+            .orderBy(col("cohort_start").desc(), StageNames.code(config.stages(), col("stage")))
             .collectAsList();
     List<Row> times =
         spark
@@ -85,7 +86,7 @@ public final class RunSummary {
                     .toString())
             .where(col("grain").equalTo("month").and(col("dimension").equalTo(Cohorts.ALL)))
             .collectAsList();
-    out.println("Monthly cohorts, all leads (latest first):");
+    out.println("Monthly cohorts, all leads: the latest two and the latest mature one");
     out.printf(
         Locale.ROOT,
         "  %-10s %-12s %9s %9s %6s %7s %7s %6s %9s %9s  %s%n",
@@ -100,11 +101,19 @@ public final class RunSummary {
         "p50 h",
         "KM p50 h",
         "mature");
+    Object latestMature = null;
+    for (Row r : conversion) {
+      if (r.<Boolean>getAs("mature")) {
+        latestMature = r.getAs("cohort_start");
+        break;
+      }
+    }
     java.util.Set<Object> months = new java.util.LinkedHashSet<>();
     for (Row r : conversion) {
       months.add(r.getAs("cohort_start"));
-      if (months.size() > MONTHS_SHOWN) {
-        break;
+      boolean recent = months.size() <= MONTHS_SHOWN;
+      if (!recent && !r.getAs("cohort_start").equals(latestMature)) {
+        continue;
       }
       Row time = find(times, r.getAs("cohort_start"), r.getAs("stage"));
       out.printf(
@@ -125,7 +134,7 @@ public final class RunSummary {
     if (conversion.isEmpty()) {
       out.println("  (no leads entered a stage)");
     }
-    out.println("(" + base + " holds every table; see schemas/ for the columns.)");
+    out.println("(immature cohorts are still inside the conversion window: their rates will rise)");
   }
 
   private static Row find(List<Row> times, Object cohort, Object stage) {

@@ -1,16 +1,23 @@
 package dev.funnel.oracle;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.funnel.Events;
 import dev.funnel.Funnels;
 import dev.funnel.SparkTestSession;
 import dev.funnel.config.FunnelConfig;
+import dev.funnel.generate.EventGenerator;
+import dev.funnel.generate.GeneratorSpec;
+import dev.funnel.generate.InjectedAnomaly;
 import dev.funnel.job.NightlyJob;
 import dev.funnel.job.RunRequest;
+import dev.funnel.job.RunResult;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -46,6 +53,52 @@ class OracleAgreementTest {
         () -> results.get("stage_conversion").assertAgree(),
         () -> results.get("time_in_stage").assertAgree(),
         () -> results.get("stage_visits").assertAgree());
+  }
+
+  @Test
+  void sparkJobAgreesWithDuckDbOnGeneratedData() throws Exception {
+    // 25,000 generated leads (about 70,000 events) over 9 months with every kind of anomaly,
+    // as of a day inside the period so that cohorts are mature, immature and still open.
+    GeneratorSpec spec =
+        new GeneratorSpec(
+            25_000,
+            LocalDate.parse("2024-11-01"),
+            9,
+            20251129L,
+            List.of(
+                InjectedAnomaly.parse(
+                    "stage=mql,dimension=owner,value=rep_03,week=2025-02-03,kind=slowdown,"
+                        + "magnitude=0.25"),
+                InjectedAnomaly.parse(
+                    "stage=sql,dimension=source,value=paid_search,week=2025-03-03,"
+                        + "kind=conversion_drop,magnitude=0.3")),
+            2);
+    String input = tmp.resolve("generated").toString();
+    long events = EventGenerator.generate(spark, spec, input);
+    FunnelConfig config =
+        dev.funnel.config.ConfigLoader.parse(
+            "name: generated\ntimezone: Europe/Berlin\n"
+                + "stages: [lead, mql, sql, opportunity, won]\n"
+                + "lost_stages: [lost, disqualified]\nconversion_window_days: 60\n"
+                + "dimensions: [source, segment, owner, region]\n",
+            "generated");
+    LocalDate asOf = LocalDate.parse("2025-06-15");
+    String output = tmp.resolve("out").toString();
+    RunResult result = new NightlyJob(spark, config).run(new RunRequest(input, output, asOf));
+    assertTrue(result.duplicates() > 0 && result.afterAsOf() > 0, result.toString());
+    assertEquals(events, result.rowsRead());
+
+    DuckDbCoreTables.Outputs oracle =
+        DuckDbCoreTables.run(
+            config, asOf, DuckDbCoreTables.parquetGlob(input), tmp.resolve("oracle"));
+    List<TableComparison.Result> results = TableComparison.compareAll(output, asOf, oracle);
+    assertAll(
+        results.stream().map(r -> (org.junit.jupiter.api.function.Executable) r::assertAgree));
+    assertTrue(
+        results
+            .get(0)
+            .toString()
+            .contains("spark " + result.tableRows().get("stage_visits") + " rows"));
   }
 
   /** About 25 leads covering the corner cases of the definitions, plus rejected rows. */

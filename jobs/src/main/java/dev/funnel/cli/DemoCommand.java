@@ -1,0 +1,103 @@
+package dev.funnel.cli;
+
+import dev.funnel.config.ConfigLoader;
+import dev.funnel.config.FunnelConfig;
+import dev.funnel.generate.EventGenerator;
+import dev.funnel.generate.GeneratorSpec;
+import dev.funnel.generate.InjectedAnomaly;
+import dev.funnel.job.NightlyJob;
+import dev.funnel.job.RunRequest;
+import dev.funnel.job.RunResult;
+import dev.funnel.report.RunSummary;
+import dev.funnel.spark.FunnelSpark;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code demo}: generate a year of realistic data, run the nightly job, print the summary. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Generate a synthetic year of funnel data, run the nightly job on it, summarise.")
+public final class DemoCommand implements Callable<Integer> {
+  static final LocalDate START = LocalDate.parse("2025-01-01");
+  static final int MONTHS = 12;
+  static final LocalDate AS_OF = LocalDate.parse("2025-12-31");
+
+  @Option(
+      names = "--dir",
+      defaultValue = "demo-output",
+      description =
+          "Folder for the demo's input, configuration and tables (default: ${DEFAULT-VALUE}).")
+  Path dir;
+
+  @Option(
+      names = "--leads",
+      defaultValue = "60000",
+      description = "Leads to generate (default: ${DEFAULT-VALUE}, about 170,000 events).")
+  long leads;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--master", description = "Spark master (default: local[*]).")
+  String master;
+
+  @Override
+  public Integer call() throws IOException {
+    Files.createDirectories(dir);
+    Path config = dir.resolve("funnel.yaml");
+    Files.writeString(config, builtInConfig());
+    FunnelConfig funnel = ConfigLoader.load(config);
+    String input = dir.resolve("input").toAbsolutePath().toString();
+    String output = dir.resolve("tables").toAbsolutePath().toString();
+    GeneratorSpec spec =
+        new GeneratorSpec(
+            leads,
+            START,
+            MONTHS,
+            seed,
+            List.of(
+                InjectedAnomaly.parse(
+                    "stage=sql,dimension=source,value=paid_search,week=2025-09-01,weeks=4,"
+                        + "kind=conversion_drop,magnitude=0.4")),
+            0);
+    SparkSession spark = FunnelSpark.builder("funnel-demo", master).getOrCreate();
+    try {
+      long events = EventGenerator.generate(spark, spec, input);
+      System.out.printf(
+          "Demo: generated %,d events for %,d leads (%s to %s) in %s%n",
+          events, leads, START, START.plusMonths(MONTHS).minusDays(1), input);
+      RunRequest request = new RunRequest(input, output, AS_OF);
+      RunResult result = new NightlyJob(spark, funnel).run(request);
+      RunSummary.print(spark, funnel, request, result, System.out);
+      System.out.printf(
+          "%nRe-run the nightly job yourself:%n  java -jar jobs/target/funnel.jar run --config %s"
+              + " --input %s --output %s --as-of %s%n",
+          config, input, output, AS_OF);
+      return ExitCodes.OK;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  static String builtInConfig() {
+    try (InputStream in = DemoCommand.class.getResourceAsStream("/demo-funnel.yaml")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
