@@ -35,7 +35,10 @@ public final class ConfigLoader {
           "conversion_window_days",
           "dimensions",
           "max_lead_id_length",
-          "max_entered_at");
+          "max_entered_at",
+          "sla",
+          "business_hours",
+          "targets");
 
   /** Columns of the output tables that a dimension must not shadow. */
   static final Set<String> RESERVED_COLUMNS =
@@ -135,8 +138,21 @@ public final class ConfigLoader {
     }
     int maxLeadIdLength = positiveInt(root, "max_lead_id_length", 256);
     Instant latest = latestEnteredAt(root);
+    FunnelStages funnelStages = new FunnelStages(stages, lost);
+    List<SlaDefinition> slas = AgreementConfig.slas(root.get("sla"), funnelStages);
+    BusinessHours businessHours = AgreementConfig.businessHours(root.get("business_hours"), slas);
+    List<TargetDefinition> targets = AgreementConfig.targets(root.get("targets"), funnelStages);
     return new FunnelConfig(
-        name, zone, new FunnelStages(stages, lost), window, dimensions, maxLeadIdLength, latest);
+        name,
+        zone,
+        funnelStages,
+        window,
+        dimensions,
+        maxLeadIdLength,
+        latest,
+        slas,
+        businessHours,
+        targets);
   }
 
   private static String sortedKeys() {
@@ -220,7 +236,7 @@ public final class ConfigLoader {
     }
   }
 
-  private static String describe(JsonNode node) {
+  static String describe(JsonNode node) {
     if (node.isTextual()) {
       return "'" + node.asText() + "'";
     }

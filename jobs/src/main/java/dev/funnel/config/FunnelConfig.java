@@ -17,6 +17,9 @@ import java.util.List;
  * @param dimensions breakdown columns of the input, all strings
  * @param maxLeadIdLength longer lead ids are rejected as {@code lead_id_too_long}
  * @param latestEnteredAt events at or after this instant are rejected as out of range
+ * @param slas response service-level agreements
+ * @param businessHours calendar of {@code clock: business}; null when no SLA uses it
+ * @param targets volume and value targets
  */
 public record FunnelConfig(
     String name,
@@ -25,7 +28,10 @@ public record FunnelConfig(
     int conversionWindowDays,
     List<String> dimensions,
     int maxLeadIdLength,
-    Instant latestEnteredAt)
+    Instant latestEnteredAt,
+    List<SlaDefinition> slas,
+    BusinessHours businessHours,
+    List<TargetDefinition> targets)
     implements Serializable {
 
   /** Events before this instant are rejected as out of range. */
@@ -34,6 +40,8 @@ public record FunnelConfig(
   /** Normalises the lists to unmodifiable copies. */
   public FunnelConfig {
     dimensions = List.copyOf(dimensions);
+    slas = List.copyOf(slas);
+    targets = List.copyOf(targets);
   }
 
   /** The conversion window as an exact duration (days of 24 hours, whatever the calendar). */
