@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
   static final LocalDate START = LocalDate.parse("2025-01-01");
   static final int MONTHS = 12;
-  static final LocalDate AS_OF = LocalDate.parse("2025-12-31");
+  static final LocalDate AS_OF = LocalDate.parse("2025-12-17");
 
   @Option(
       names = "--dir",

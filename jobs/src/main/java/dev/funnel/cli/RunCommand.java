@@ -43,6 +43,13 @@ public final class RunCommand implements Callable<Integer> {
   long waitForLockSeconds;
 
   @Option(
+      names = "--core-only",
+      description =
+          "Write only stage_visits, stage_conversion, time_in_stage and rejected_events"
+              + " (no SLA, target or revenue tables).")
+  boolean coreOnly;
+
+  @Option(
       names = "--master",
       description = "Spark master (default: spark.master if set, else local[*]).")
   String master;
@@ -53,7 +60,8 @@ public final class RunCommand implements Callable<Integer> {
     SparkSession spark = FunnelSpark.builder("funnel-run " + funnel.name(), master).getOrCreate();
     try {
       RunRequest request =
-          new RunRequest(input, output, asOf, java.time.Duration.ofSeconds(waitForLockSeconds));
+          new RunRequest(
+              input, output, asOf, java.time.Duration.ofSeconds(waitForLockSeconds), coreOnly);
       RunResult result = new NightlyJob(spark, funnel).run(request);
       RunSummary.print(spark, funnel, request, result, System.out);
       return ExitCodes.OK;

@@ -30,8 +30,21 @@ public final class Schemas {
   /** Output: input rows that could not be used, with a reason. */
   public static final String REJECTED_EVENTS = "rejected_events";
 
+  /** Output: SLA compliance per period and breakdown. */
+  public static final String SLA_COMPLIANCE = "sla_compliance";
+
+  /** Output: one row per lead that breached an SLA. */
+  public static final String SLA_BREACHES = "sla_breaches";
+
+  /** Output: volume and value targets per period. */
+  public static final String TARGETS = "targets";
+
+  /** Output: won leads and revenue per stage cohort. */
+  public static final String REVENUE_CONVERSION = "revenue_conversion";
+
   /** Tables whose rows carry the lead's dimension values as columns. */
-  public static final List<String> WITH_DIMENSION_COLUMNS = List.of(STAGE_VISITS, REJECTED_EVENTS);
+  public static final List<String> WITH_DIMENSION_COLUMNS =
+      List.of(STAGE_VISITS, REJECTED_EVENTS, SLA_BREACHES);
 
   private Schemas() {}
 

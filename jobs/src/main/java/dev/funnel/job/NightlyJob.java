@@ -13,10 +13,14 @@ import dev.funnel.io.RunManifest;
 import dev.funnel.io.Schemas;
 import dev.funnel.io.TablePublisher;
 import dev.funnel.spark.Conform;
+import dev.funnel.spark.ConversionCells;
 import dev.funnel.spark.EventCleaning;
 import dev.funnel.spark.LeadHistories;
+import dev.funnel.spark.RevenueConversionTable;
+import dev.funnel.spark.SlaTables;
 import dev.funnel.spark.StageConversionTable;
 import dev.funnel.spark.StageVisitsTable;
+import dev.funnel.spark.TargetsTable;
 import dev.funnel.spark.TimeInStageTable;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -100,11 +104,13 @@ public final class NightlyJob {
           Schemas.STAGE_VISITS,
           publisher.stage(
               Schemas.STAGE_VISITS, StageVisitsTable.build(leads, config, request.asOf()), 0));
+      Dataset<Row> conversionCounts =
+          ConversionCells.aggregate(leads, config).persist(StorageLevel.MEMORY_AND_DISK());
       progress.done(
           Schemas.STAGE_CONVERSION,
           publisher.stage(
               Schemas.STAGE_CONVERSION,
-              StageConversionTable.build(leads, config, request.asOf(), asOf),
+              StageConversionTable.build(conversionCounts, config, request.asOf(), asOf),
               1));
       progress.done(
           Schemas.TIME_IN_STAGE,
@@ -112,6 +118,29 @@ public final class NightlyJob {
               Schemas.TIME_IN_STAGE,
               TimeInStageTable.build(leads, config, request.asOf(), partitions),
               1));
+      if (!request.coreOnly()) {
+        progress.done(
+            Schemas.REVENUE_CONVERSION,
+            publisher.stage(
+                Schemas.REVENUE_CONVERSION,
+                RevenueConversionTable.build(conversionCounts, config, request.asOf(), asOf),
+                1));
+        progress.done(
+            Schemas.SLA_COMPLIANCE,
+            publisher.stage(
+                Schemas.SLA_COMPLIANCE, SlaTables.compliance(leads, config, request.asOf()), 1));
+        progress.done(
+            Schemas.SLA_BREACHES,
+            publisher.stage(
+                Schemas.SLA_BREACHES, SlaTables.breaches(leads, config, request.asOf()), 1));
+        progress.done(
+            Schemas.TARGETS,
+            publisher.stage(
+                Schemas.TARGETS,
+                TargetsTable.build(spark, leads, config, request.asOf(), asOf),
+                1));
+      }
+      conversionCounts.unpersist();
 
       RunResult result =
           new RunResult(
@@ -150,6 +179,7 @@ public final class NightlyJob {
     m.put("as_of_instant", result.asOfInstant().toString());
     m.put("run_id", runId);
     m.put("input", request.input());
+    m.put("core_only", request.coreOnly());
     m.put("rows_read", result.rowsRead());
     m.put("accepted", result.accepted());
     m.put("duplicates", result.duplicates());

@@ -60,6 +60,9 @@ public final class RunSummary {
           partition);
     }
     printConversion(spark, config, request, out);
+    if (!request.coreOnly()) {
+      printAgreement(spark, config, request, out);
+    }
     out.printf(Locale.ROOT, "Finished in %.1f s%n", result.seconds());
   }
 
@@ -135,6 +138,101 @@ public final class RunSummary {
       out.println("  (no leads entered a stage)");
     }
     out.println("(immature cohorts are still inside the conversion window: their rates will rise)");
+  }
+
+  /** SLA compliance and target attainment of the last complete month and the current one. */
+  private static void printAgreement(
+      SparkSession spark, FunnelConfig config, RunRequest request, PrintStream out) {
+    java.time.LocalDate current = request.asOf().withDayOfMonth(1);
+    java.time.LocalDate previous = current.minusMonths(1);
+    List<java.sql.Date> months =
+        List.of(java.sql.Date.valueOf(previous), java.sql.Date.valueOf(current));
+    if (!config.slas().isEmpty()) {
+      List<Row> sla =
+          read(spark, request, Schemas.SLA_COMPLIANCE)
+              .where(
+                  col("grain")
+                      .equalTo("month")
+                      .and(col("dimension").equalTo(Cohorts.ALL))
+                      .and(col("period_start").isin(months.toArray())))
+              .orderBy("sla", "period_start")
+              .collectAsList();
+      out.println("SLA compliance, last complete month and current month:");
+      out.printf(
+          Locale.ROOT,
+          "  %-16s %-10s %8s %8s %8s %8s %11s %8s %8s%n",
+          "sla",
+          "month",
+          "entered",
+          "met",
+          "breached",
+          "pending",
+          "compliance",
+          "p50 h",
+          "p90 h");
+      for (Row r : sla) {
+        out.printf(
+            Locale.ROOT,
+            "  %-16s %-10s %,8d %,8d %,8d %,8d %11s %8s %8s%n",
+            r.getAs("sla"),
+            r.getAs("period_start"),
+            (long) r.getAs("entered"),
+            (long) r.getAs("met"),
+            (long) r.getAs("breached"),
+            (long) r.getAs("pending"),
+            percent(r, "compliance_rate"),
+            hours(r, "p50_response_hours"),
+            hours(r, "p90_response_hours"));
+      }
+    }
+    if (!config.targets().isEmpty()) {
+      List<Row> targets =
+          read(spark, request, Schemas.TARGETS)
+              .where(col("period_start").isin(months.toArray()))
+              .orderBy("target", "period_start")
+              .collectAsList();
+      out.println("Targets, last complete month and current month:");
+      out.printf(
+          Locale.ROOT,
+          "  %-16s %-10s %14s %14s %10s %9s %14s %9s%n",
+          "target",
+          "month",
+          "goal",
+          "actual",
+          "attainment",
+          "elapsed",
+          "projected",
+          "on track");
+      for (Row r : targets) {
+        out.printf(
+            Locale.ROOT,
+            "  %-16s %-10s %,14.0f %,14.0f %9.1f%% %8.0f%% %,14.0f %9s%n",
+            r.getAs("target"),
+            r.getAs("period_start"),
+            (double) r.getAs("goal"),
+            (double) r.getAs("actual"),
+            100 * (double) r.getAs("attainment"),
+            100 * (double) r.getAs("elapsed_fraction"),
+            (double) r.getAs("projected"),
+            (boolean) r.getAs("on_track") ? "yes" : "no");
+      }
+    }
+  }
+
+  private static org.apache.spark.sql.Dataset<Row> read(
+      SparkSession spark, RunRequest request, String table) {
+    return spark
+        .read()
+        .schema(Schemas.load(table))
+        .parquet(
+            TablePublisher.partition(new Path(request.output()), table, request.asOf()).toString());
+  }
+
+  private static String percent(Row row, String column) {
+    if (row.isNullAt(row.fieldIndex(column))) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.1f%%", 100 * (double) row.getAs(column));
   }
 
   private static Row find(List<Row> times, Object cohort, Object stage) {

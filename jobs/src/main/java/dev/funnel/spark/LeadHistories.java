@@ -6,12 +6,17 @@ import dev.funnel.calendar.FunnelCalendar;
 import dev.funnel.calendar.Grain;
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.config.FunnelStages;
+import dev.funnel.config.SlaDefinition;
+import dev.funnel.sla.ResponseClock;
+import dev.funnel.sla.SlaOutcome;
 import dev.funnel.timeline.LeadTimeline;
 import dev.funnel.timeline.StageEntry;
 import dev.funnel.timeline.Visit;
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -58,6 +63,19 @@ public final class LeadHistories {
           .add("week_start", DataTypes.IntegerType, false)
           .add("month_start", DataTypes.IntegerType, false);
 
+  /** Where the lead stands in one SLA whose stage it entered. */
+  public static final StructType SLA =
+      new StructType()
+          .add("sla", DataTypes.IntegerType, false)
+          .add("entered_at", DataTypes.LongType, false)
+          .add("worked_at", DataTypes.LongType, true)
+          .add("worked", DataTypes.BooleanType, false)
+          .add("response_hours", DataTypes.DoubleType, false)
+          .add("status", DataTypes.StringType, false)
+          .add("day_start", DataTypes.IntegerType, false)
+          .add("week_start", DataTypes.IntegerType, false)
+          .add("month_start", DataTypes.IntegerType, false);
+
   /** One row per lead. */
   public static final StructType LEAD =
       new StructType()
@@ -67,7 +85,8 @@ public final class LeadHistories {
           .add("events", DataTypes.IntegerType, false)
           .add("duplicates", DataTypes.IntegerType, false)
           .add("visits", new ArrayType(VISIT, false), false)
-          .add("entries", new ArrayType(ENTRY, false), false);
+          .add("entries", new ArrayType(ENTRY, false), false)
+          .add("slas", new ArrayType(SLA, false), false);
 
   private LeadHistories() {}
 
@@ -112,6 +131,9 @@ public final class LeadHistories {
     private final long asOfMicros;
     private final int dimensionCount;
     private final LeadTimeline.Builder builder;
+    private final List<SlaDefinition> slaDefinitions;
+    private final int[] slaStages;
+    private final ResponseClock[] slaClocks;
     private Row pending;
 
     LeadIterator(Iterator<Row> rows, FunnelConfig config, long asOfMicros) {
@@ -122,6 +144,14 @@ public final class LeadHistories {
       this.asOfMicros = asOfMicros;
       this.dimensionCount = config.dimensions().size();
       this.builder = new LeadTimeline.Builder(stages, dimensionCount);
+      this.slaDefinitions = config.slas();
+      this.slaStages = new int[slaDefinitions.size()];
+      this.slaClocks = new ResponseClock[slaDefinitions.size()];
+      for (int i = 0; i < slaDefinitions.size(); i++) {
+        SlaDefinition sla = slaDefinitions.get(i);
+        slaStages[i] = stages.code(sla.stage());
+        slaClocks[i] = ResponseClock.of(sla, config.businessHours(), config.zone());
+      }
       this.pending = rows.hasNext() ? rows.next() : null;
     }
 
@@ -189,7 +219,38 @@ public final class LeadHistories {
           lead.events(),
           lead.duplicates(),
           seq(visits),
-          seq(entries));
+          seq(entries),
+          seq(slaRows(lead)));
+    }
+
+    /** The lead's standing in each SLA whose stage it entered (its first visit there). */
+    private Row[] slaRows(LeadTimeline lead) {
+      List<Row> rows = new ArrayList<>(slaStages.length);
+      for (int i = 0; i < slaStages.length; i++) {
+        Visit first = lead.firstVisit(slaStages[i]);
+        if (first == null) {
+          continue;
+        }
+        SlaOutcome outcome =
+            SlaOutcome.evaluate(
+                slaDefinitions.get(i).withinHours(),
+                slaClocks[i],
+                first.enteredAt(),
+                first.exitedAt(),
+                asOfMicros);
+        rows.add(
+            RowFactory.create(
+                i,
+                first.enteredAt(),
+                first.hasExit() ? first.exitedAt() : null,
+                outcome.worked(),
+                outcome.responseHours(),
+                outcome.status().label(),
+                epochDay(Grain.DAY, first.enteredAt()),
+                epochDay(Grain.WEEK, first.enteredAt()),
+                epochDay(Grain.MONTH, first.enteredAt())));
+      }
+      return rows.toArray(new Row[0]);
     }
 
     /** Spark's Row encoder wants Scala sequences for array columns; wrapping copies nothing. */

@@ -106,6 +106,68 @@ class ConfigLoaderTest {
     assertTrue(message.contains("'stage' is a column of the output tables"), message);
   }
 
+  private static final String AGREEMENT =
+      "sla:\n"
+          + "  - name: mql_handoff\n"
+          + "    stage: mql\n"
+          + "    within_hours: 24\n"
+          + "    clock: business\n"
+          + "business_hours:\n"
+          + "  days: [MON, TUE, WED, THU, FRI]\n"
+          + "  start: \"09:00\"\n"
+          + "  end: \"18:00\"\n"
+          + "  holidays: [2026-12-24, 2026-12-25, 2026-12-31]\n"
+          + "targets:\n"
+          + "  - {name: mql_volume, stage: mql, period: month, leads: 1000}\n"
+          + "  - {name: mql_value,  stage: mql, period: month, amount: 100000, currency: EUR}\n";
+
+  @Test
+  void parsesTheAgreementExample() {
+    FunnelConfig config = ConfigLoader.parse(VALID + AGREEMENT, "t");
+    assertEquals(
+        List.of(new SlaDefinition("mql_handoff", "mql", 24, SlaDefinition.Clock.BUSINESS)),
+        config.slas());
+    assertEquals(java.time.LocalTime.of(9, 0), config.businessHours().start());
+    assertTrue(config.businessHours().holidays().contains(java.time.LocalDate.parse("2026-12-31")));
+    assertEquals(2, config.targets().size());
+    assertEquals(TargetDefinition.Kind.AMOUNT, config.targets().get(1).kind());
+    assertEquals("EUR", config.targets().get(1).currency());
+    assertEquals(100000.0, config.targets().get(1).goal());
+  }
+
+  @Test
+  void slaStageThatIsNotDefinedIsNamed() {
+    String message =
+        error(VALID + AGREEMENT.replace("stage: mql\n    within", "stage: mqll\n    within"));
+    assertTrue(message.startsWith("key 'sla[0].stage': stage 'mqll' is not defined"), message);
+  }
+
+  @Test
+  void businessClockNeedsBusinessHours() {
+    String message = error(VALID + AGREEMENT.substring(0, AGREEMENT.indexOf("business_hours")));
+    assertEquals(
+        "key 'business_hours' is required: sla 'mql_handoff' uses clock: business", message);
+  }
+
+  @Test
+  void targetNeedsExactlyOneGoal() {
+    String message =
+        error(VALID + "targets:\n  - {name: t, stage: mql, period: month, leads: 5, amount: 5}\n");
+    assertTrue(message.contains("needs exactly one of 'leads'"), message);
+    message = error(VALID + "targets:\n  - {name: t, stage: mql, period: year, leads: 5}\n");
+    assertEquals("key 'targets[0].period' must be week or month, found 'year'", message);
+  }
+
+  @Test
+  void unquotedOrBadTimesAndUnknownSlaKeysAreNamed() {
+    String message = error(VALID + AGREEMENT.replace("start: \"09:00\"", "start: \"9am\""));
+    assertTrue(message.startsWith("key 'business_hours.start' must be a time HH:MM"), message);
+    message = error(VALID + AGREEMENT.replace("clock: business", "clock: business\n    owner: x"));
+    assertTrue(message.startsWith("unknown key 'sla[0].owner'"), message);
+    message = error(VALID + AGREEMENT.replace("within_hours: 24", "within_hours: -1"));
+    assertEquals("key 'sla[0].within_hours' must be positive, found -1", message);
+  }
+
   @Test
   void wrongTypeOfListIsNamed() {
     String message = error(VALID.replace("[source, segment, owner]", "source"));

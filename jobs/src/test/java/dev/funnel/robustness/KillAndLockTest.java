@@ -149,7 +149,7 @@ class KillAndLockTest {
               RuntimeException.class,
               () ->
                   new NightlyJob(spark, Funnels.berlin())
-                      .run(new RunRequest(input, output, AS_OF, Duration.ofSeconds(1))));
+                      .run(new RunRequest(input, output, AS_OF, Duration.ofSeconds(1), false)));
       assertEquals(ExitCodes.LOCKED, ExitCodes.of(e));
       assertTrue(e.getMessage().contains("is locked by another run"), e.getMessage());
       assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid()), e.getMessage());
@@ -158,7 +158,7 @@ class KillAndLockTest {
     assertFalse(exists(Path.of(output, "_staging")), "the refused run wrote nothing");
     // Once released, a run that waits gets through.
     new NightlyJob(spark, Funnels.berlin())
-        .run(new RunRequest(input, output, AS_OF, Duration.ofSeconds(5)));
+        .run(new RunRequest(input, output, AS_OF, Duration.ofSeconds(5), false));
     assertEquals(300, published(output, "stage_visits").count());
   }
 

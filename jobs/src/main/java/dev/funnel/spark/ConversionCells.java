@@ -1,0 +1,54 @@
+package dev.funnel.spark;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.inline;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.funnel.config.FunnelConfig;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Cohort counts shared by {@code stage_conversion} and {@code revenue_conversion}: per grain,
+ * cohort, stage and breakdown, the leads that first entered the stage and how many of them
+ * converted, were won (with their amounts) or lost within the window. The per-lead outcome comes
+ * from the lead pass ({@link dev.funnel.timeline.StageEntry}); this only adds it up.
+ */
+public final class ConversionCells {
+  private ConversionCells() {}
+
+  /**
+   * Aggregates {@link LeadHistories#LEAD} rows into (grain, cohort_day, stage_code, dimension,
+   * dimension_value, entered, converted, won, lost, won_amount).
+   */
+  public static Dataset<Row> aggregate(Dataset<Row> leads, FunnelConfig config) {
+    Dataset<Row> cells =
+        leads
+            .select(col("dims"), col("amount"), explode(col("entries")).as("e"))
+            .select(
+                col("e.stage").as("stage_code"),
+                col("e.converted").as("is_converted"),
+                col("e.won").as("is_won"),
+                col("e.lost").as("is_lost"),
+                coalesce(col("amount"), lit(0.0)).as("lead_amount"),
+                inline(Cohorts.cells(Cohorts.CORE_GRAINS, "e.", config.dimensions())));
+    return cells
+        .groupBy("grain", "cohort_day", "stage_code", "dimension", "dimension_value")
+        .agg(
+            count(lit(1)).as("entered"),
+            countTrue("is_converted").as("converted"),
+            countTrue("is_won").as("won"),
+            countTrue("is_lost").as("lost"),
+            sum(when(col("is_won"), col("lead_amount")).otherwise(lit(0.0))).as("won_amount"));
+  }
+
+  private static Column countTrue(String flag) {
+    return sum(when(col(flag), lit(1L)).otherwise(lit(0L)));
+  }
+}
