@@ -39,8 +39,16 @@ public final class EventSource {
     return required;
   }
 
+  /**
+   * The input as read.
+   *
+   * @param rows the events with the declared schema
+   * @param footerRows the row count according to the files' footers
+   */
+  public record Input(Dataset<Row> rows, long footerRows) {}
+
   /** Validates and reads the input dataset at {@code path}. */
-  public static Dataset<Row> read(SparkSession spark, String path, FunnelConfig config) {
+  public static Input read(SparkSession spark, String path, FunnelConfig config) {
     StructType declared = declaredSchema(config);
     InputValidator.Listing listing =
         InputValidator.validate(
@@ -50,6 +58,6 @@ public final class EventSource {
       // Plain nested folders are not partitions; read every file below the root.
       reader = reader.option("recursiveFileLookup", "true");
     }
-    return reader.parquet(path);
+    return new Input(reader.parquet(path), listing.rows());
   }
 }

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
@@ -67,11 +68,10 @@ public final class NightlyJob {
     FunnelCalendar calendar = new FunnelCalendar(config.zone());
     Instant asOf = calendar.asOfInstant(request.asOf());
 
-    Dataset<Row> events = EventSource.read(spark, request.input(), config);
-    Dataset<Row> classified = EventCleaning.classify(events, config, asOf);
-    Map<String, Long> classes = EventCleaning.countClasses(classified);
-    long rowsRead = classes.values().stream().mapToLong(Long::longValue).sum();
-    progress.done("read and classify", rowsRead);
+    EventSource.Input input = EventSource.read(spark, request.input(), config);
+    long rowsRead = input.footerRows();
+    progress.done("validate input", rowsRead);
+    Dataset<Row> classified = EventCleaning.classify(input.rows(), config, asOf);
 
     int partitions = partitions(rowsRead);
     Dataset<Row> leads =
@@ -86,20 +86,18 @@ public final class NightlyJob {
       long duplicates = totals.isNullAt(2) ? 0 : totals.getLong(2);
       progress.done("lead pass", leadCount);
 
-      long candidates = classes.get(EventCleaning.CANDIDATE);
-      if (accepted + duplicates != candidates) {
-        throw new IllegalStateException(
-            String.format(
-                "row accounting failed: %d candidate rows but %d accepted + %d duplicates",
-                candidates, accepted, duplicates));
-      }
-
+      // Writing rejected_events scans the input once more; every row's class is counted in that
+      // same scan, which the accounting then checks against the footers and the lead pass.
+      Observation observation = new Observation("row_classes");
       Dataset<Row> rejected =
           Conform.toSchema(
-              EventCleaning.rejected(classified)
+              EventCleaning.rejected(EventCleaning.observeClasses(classified, observation))
                   .withColumn("as_of", lit(java.sql.Date.valueOf(request.asOf()))),
               Schemas.load(Schemas.REJECTED_EVENTS, config.dimensions()));
-      progress.done(Schemas.REJECTED_EVENTS, publisher.stage(Schemas.REJECTED_EVENTS, rejected, 1));
+      long rejectedRows = publisher.stage(Schemas.REJECTED_EVENTS, rejected, 1);
+      progress.done(Schemas.REJECTED_EVENTS, rejectedRows);
+      Map<String, Long> classes = EventCleaning.classCounts(observation);
+      checkAccounting(rowsRead, classes, accepted, duplicates, rejectedRows);
       progress.done(
           Schemas.STAGE_VISITS,
           publisher.stage(
@@ -169,6 +167,27 @@ public final class NightlyJob {
       throw e;
     } finally {
       leads.unpersist();
+    }
+  }
+
+  /**
+   * The row accounting: the footers' row count is the sum of the classes counted in the scan, the
+   * candidates are exactly the accepted events plus their duplicates, and every row classified as
+   * rejected was written.
+   */
+  static void checkAccounting(
+      long footerRows, Map<String, Long> classes, long accepted, long duplicates, long written) {
+    long rejected = classes.get(EventCleaning.REJECTED);
+    long afterAsOf = classes.get(EventCleaning.AFTER_AS_OF);
+    long candidates = classes.get(EventCleaning.CANDIDATE);
+    if (footerRows != rejected + afterAsOf + candidates
+        || candidates != accepted + duplicates
+        || written != rejected) {
+      throw new IllegalStateException(
+          String.format(
+              "row accounting failed: %d rows in the files, classified %d rejected (%d written)"
+                  + " + %d after as-of + %d candidates = %d accepted + %d duplicates",
+              footerRows, rejected, written, afterAsOf, candidates, accepted, duplicates));
     }
   }
 

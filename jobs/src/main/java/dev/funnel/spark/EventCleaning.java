@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 
 /**
@@ -87,11 +89,34 @@ public final class EventCleaning {
             .otherwise(lit(CANDIDATE)));
   }
 
-  /** Counts rows per class; the result is three numbers, so it is collected. */
-  public static Map<String, Long> countClasses(Dataset<Row> classified) {
+  /**
+   * Counts rows per class while they stream through the next action on the returned Dataset (no
+   * extra scan of the input); read the counts with {@link #classCounts} after that action.
+   */
+  public static Dataset<Row> observeClasses(Dataset<Row> classified, Observation observation) {
+    return classified.observe(
+        observation,
+        countClass(REJECTED).as(REJECTED),
+        countClass(AFTER_AS_OF).as(AFTER_AS_OF),
+        countClass(CANDIDATE).as(CANDIDATE));
+  }
+
+  private static Column countClass(String rowClass) {
+    return sum(when(col(ROW_CLASS).equalTo(rowClass), lit(1L)).otherwise(lit(0L)));
+  }
+
+  /** The counts gathered by {@link #observeClasses}, by class; waits for the action to finish. */
+  public static Map<String, Long> classCounts(Observation observation) {
     Map<String, Long> counts = new HashMap<>(Map.of(REJECTED, 0L, AFTER_AS_OF, 0L, CANDIDATE, 0L));
-    for (Row row : classified.groupBy(ROW_CLASS).count().collectAsList()) {
-      counts.put(row.getString(0), row.getLong(1));
+    Map<String, Object> observed;
+    try {
+      observed = observation.getAsJava();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while counting row classes", e);
+    }
+    for (Map.Entry<String, Object> e : observed.entrySet()) {
+      counts.put(e.getKey(), e.getValue() == null ? 0L : ((Number) e.getValue()).longValue());
     }
     return counts;
   }

@@ -24,6 +24,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code sla_compliance} and {@code sla_breaches}, from each lead's SLA standing computed in the
@@ -37,6 +38,9 @@ public final class SlaTables {
 
   /** Per SLA, grain, period of first entry and breakdown: met, breached, pending, percentiles. */
   public static Dataset<Row> compliance(Dataset<Row> leads, FunnelConfig config, LocalDate asOf) {
+    if (config.slas().isEmpty()) {
+      return empty(leads, Schemas.load(Schemas.SLA_COMPLIANCE));
+    }
     Dataset<Row> cells =
         leads
             .select(col("dims"), explode(col("slas")).as("s"))
@@ -77,6 +81,9 @@ public final class SlaTables {
 
   /** One row per lead that breached an SLA, with its dimension values, so someone can act. */
   public static Dataset<Row> breaches(Dataset<Row> leads, FunnelConfig config, LocalDate asOf) {
+    if (config.slas().isEmpty()) {
+      return empty(leads, Schemas.load(Schemas.SLA_BREACHES, config.dimensions()));
+    }
     List<Column> columns = new ArrayList<>();
     columns.add(lit(java.sql.Date.valueOf(asOf)).as("as_of"));
     columns.add(slaName(config, col("s.sla")).as("sla"));
@@ -95,6 +102,10 @@ public final class SlaTables {
             .where(col("s.status").equalTo(SlaOutcome.Status.BREACHED.label()))
             .select(columns.toArray(Column[]::new));
     return Conform.toSchema(rows, Schemas.load(Schemas.SLA_BREACHES, dimensions));
+  }
+
+  private static Dataset<Row> empty(Dataset<Row> leads, StructType schema) {
+    return leads.sparkSession().createDataFrame(List.of(), schema);
   }
 
   private static Column countStatus(SlaOutcome.Status status) {
