@@ -1,9 +1,9 @@
 package dev.funnel.job;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import dev.funnel.calendar.FunnelCalendar;
 import dev.funnel.config.FunnelConfig;
@@ -75,13 +75,19 @@ public final class NightlyJob {
 
     int partitions = partitions(rowsRead);
     Dataset<Row> leads =
-        LeadHistories.summarize(
+        LeadHistories.visitFacts(
                 EventCleaning.candidates(classified, config), config, asOf, partitions)
             .persist(StorageLevel.MEMORY_AND_DISK());
     TablePublisher publisher = new TablePublisher(spark, request.output(), request.asOf(), runId);
     try {
-      Row totals = leads.agg(count(lit(1)), sum(col("events")), sum(col("duplicates"))).first();
-      long leadCount = totals.getLong(0);
+      Row totals =
+          leads
+              .agg(
+                  sum(when(col("lead_events").gt(0), lit(1L)).otherwise(lit(0L))),
+                  sum(col("lead_events")),
+                  sum(col("lead_duplicates")))
+              .first();
+      long leadCount = totals.isNullAt(0) ? 0 : totals.getLong(0);
       long accepted = totals.isNullAt(1) ? 0 : totals.getLong(1);
       long duplicates = totals.isNullAt(2) ? 0 : totals.getLong(2);
       progress.done("lead pass", leadCount);

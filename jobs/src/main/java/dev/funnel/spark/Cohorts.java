@@ -1,7 +1,6 @@
 package dev.funnel.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 
@@ -33,18 +32,18 @@ public final class Cohorts {
   private Cohorts() {}
 
   /**
-   * An array of cell structs (grain, cohort_day, dimension, dimension_value) for a fact whose
-   * period starts are in {@code <prefix>week_start} / {@code <prefix>month_start} (epoch days) and
-   * whose lead's first-touch dimension values are in the {@code dims} array; explode it with {@code
-   * inline}.
+   * An array of cell structs (grain, cohort_day, dimension, dimension_value) for a visit fact (see
+   * {@link LeadHistories}), whose period starts are in {@code day_start}, {@code week_start} and
+   * {@code month_start} (epoch days) and whose lead's first-touch dimension values are in {@code
+   * dim_0}, {@code dim_1}, …; explode it with {@code inline}.
    */
-  public static Column cells(List<Grain> grains, String prefix, List<String> dimensions) {
+  public static Column cells(List<Grain> grains, List<String> dimensions) {
     List<Column> cells = new ArrayList<>();
     for (Grain grain : grains) {
-      Column day = col(prefix + grain.label() + "_start");
+      Column day = col(grain.label() + "_start");
       cells.add(cell(grain, day, lit(ALL), lit(ALL)));
       for (int d = 0; d < dimensions.size(); d++) {
-        cells.add(cell(grain, day, lit(dimensions.get(d)), element_at(col("dims"), d + 1)));
+        cells.add(cell(grain, day, lit(dimensions.get(d)), col(LeadHistories.DIM + d)));
       }
     }
     return functions.array(cells.toArray(Column[]::new));

@@ -3,7 +3,6 @@ package dev.funnel.spark;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.inline;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
@@ -24,20 +23,20 @@ public final class ConversionCells {
   private ConversionCells() {}
 
   /**
-   * Aggregates {@link LeadHistories#LEAD} rows into (grain, cohort_day, stage_code, dimension,
-   * dimension_value, entered, converted, won, lost, won_amount).
+   * Aggregates the first stage entries of {@link LeadHistories} visit facts into (grain,
+   * cohort_day, stage_code, dimension, dimension_value, entered, converted, won, lost, won_amount).
    */
-  public static Dataset<Row> aggregate(Dataset<Row> leads, FunnelConfig config) {
+  public static Dataset<Row> aggregate(Dataset<Row> facts, FunnelConfig config) {
     Dataset<Row> cells =
-        leads
-            .select(col("dims"), col("amount"), explode(col("entries")).as("e"))
+        facts
+            .where(col("is_entry"))
             .select(
-                col("e.stage").as("stage_code"),
-                col("e.converted").as("is_converted"),
-                col("e.won").as("is_won"),
-                col("e.lost").as("is_lost"),
-                coalesce(col("amount"), lit(0.0)).as("lead_amount"),
-                inline(Cohorts.cells(Cohorts.CORE_GRAINS, "e.", config.dimensions())));
+                col("stage").as("stage_code"),
+                col("converted").as("is_converted"),
+                col("won").as("is_won"),
+                col("lost").as("is_lost"),
+                coalesce(col("lead_amount"), lit(0.0)).as("lead_amount"),
+                inline(Cohorts.cells(Cohorts.CORE_GRAINS, config.dimensions())));
     return cells
         .groupBy("grain", "cohort_day", "stage_code", "dimension", "dimension_value")
         .agg(

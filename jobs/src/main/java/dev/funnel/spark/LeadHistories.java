@@ -14,7 +14,7 @@ import dev.funnel.timeline.StageEntry;
 import dev.funnel.timeline.Visit;
 import java.io.Serializable;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -23,87 +23,91 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * The per-lead pass: the only shuffle of event-level data. Candidate events are partitioned by lead
  * and sorted by (lead, instant, stage code); each lead's events then stream through a {@link
- * LeadTimeline} once, which yields one compact row per lead with everything the output tables need:
- * visits (with their cohort periods and durations) and first stage entries (with their conversion
- * outcome and times, so later consumers can compare cohorts at equal age).
+ * LeadTimeline} once. The result is one flat row per visit ("visit facts") carrying everything the
+ * output tables need, so that no consumer looks at events again:
+ *
+ * <ul>
+ *   <li>the visit itself, with its cohort periods and duration (or censoring time);
+ *   <li>on a lead's first visit to a non-terminal main-path stage, that first entry's conversion
+ *       outcome and the times of the events that decide it (to compare cohorts at equal age);
+ *   <li>on a lead's first visit to an SLA's stage, the lead's standing in that SLA;
+ *   <li>the lead's first-touch dimensions and latest amount on every row, and its event and
+ *       duplicate counts on its first row.
+ * </ul>
+ *
+ * Flat rows rather than one row per lead with nested arrays: Spark serialises and caches flat rows
+ * several times faster.
  */
 public final class LeadHistories {
-  /** One visit of the lead; times are epoch microseconds, periods are epoch days. */
-  public static final StructType VISIT =
-      new StructType()
-          .add("stage", DataTypes.IntegerType, false)
-          .add("visit_number", DataTypes.IntegerType, false)
-          .add("entered_at", DataTypes.LongType, false)
-          .add("exited_at", DataTypes.LongType, true)
-          .add("next_stage", DataTypes.IntegerType, true)
-          .add("duration_hours", DataTypes.DoubleType, true)
-          .add("is_open", DataTypes.BooleanType, false)
-          .add("censored_hours", DataTypes.DoubleType, true)
-          .add("week_start", DataTypes.IntegerType, false)
-          .add("month_start", DataTypes.IntegerType, false);
-
-  /** First entry into a non-terminal main-path stage and how it ended. */
-  public static final StructType ENTRY =
-      new StructType()
-          .add("stage", DataTypes.IntegerType, false)
-          .add("entered_at", DataTypes.LongType, false)
-          .add("converted_at", DataTypes.LongType, true)
-          .add("won_at", DataTypes.LongType, true)
-          .add("lost_at", DataTypes.LongType, true)
-          .add("converted", DataTypes.BooleanType, false)
-          .add("won", DataTypes.BooleanType, false)
-          .add("lost", DataTypes.BooleanType, false)
-          .add("week_start", DataTypes.IntegerType, false)
-          .add("month_start", DataTypes.IntegerType, false);
-
-  /** Where the lead stands in one SLA whose stage it entered. */
-  public static final StructType SLA =
-      new StructType()
-          .add("sla", DataTypes.IntegerType, false)
-          .add("entered_at", DataTypes.LongType, false)
-          .add("worked_at", DataTypes.LongType, true)
-          .add("worked", DataTypes.BooleanType, false)
-          .add("response_hours", DataTypes.DoubleType, false)
-          .add("status", DataTypes.StringType, false)
-          .add("day_start", DataTypes.IntegerType, false)
-          .add("week_start", DataTypes.IntegerType, false)
-          .add("month_start", DataTypes.IntegerType, false);
-
-  /** One row per lead. */
-  public static final StructType LEAD =
-      new StructType()
-          .add("lead_id", DataTypes.StringType, false)
-          .add("dims", new ArrayType(DataTypes.StringType, false), false)
-          .add("amount", DataTypes.DoubleType, true)
-          .add("events", DataTypes.IntegerType, false)
-          .add("duplicates", DataTypes.IntegerType, false)
-          .add("visits", new ArrayType(VISIT, false), false)
-          .add("entries", new ArrayType(ENTRY, false), false)
-          .add("slas", new ArrayType(SLA, false), false);
+  /** Column prefix of the first-touch dimension values: dim_0, dim_1, … in configuration order. */
+  public static final String DIM = "dim_";
 
   private LeadHistories() {}
 
+  /** The visit-facts schema of a funnel (dimension and SLA columns depend on the configuration). */
+  public static StructType schema(FunnelConfig config) {
+    StructType schema = new StructType().add("lead_id", DataTypes.StringType, false);
+    for (int d = 0; d < config.dimensions().size(); d++) {
+      schema = schema.add(DIM + d, DataTypes.StringType, false);
+    }
+    schema =
+        schema
+            .add("lead_amount", DataTypes.DoubleType, true)
+            .add("lead_events", DataTypes.IntegerType, false)
+            .add("lead_duplicates", DataTypes.IntegerType, false)
+            .add("stage", DataTypes.IntegerType, false)
+            .add("visit_number", DataTypes.IntegerType, false)
+            .add("entered_at", DataTypes.LongType, false)
+            .add("exited_at", DataTypes.LongType, true)
+            .add("next_stage", DataTypes.IntegerType, true)
+            .add("duration_hours", DataTypes.DoubleType, true)
+            .add("is_open", DataTypes.BooleanType, false)
+            .add("censored_hours", DataTypes.DoubleType, true)
+            .add("day_start", DataTypes.IntegerType, false)
+            .add("week_start", DataTypes.IntegerType, false)
+            .add("month_start", DataTypes.IntegerType, false)
+            .add("is_entry", DataTypes.BooleanType, false)
+            .add("converted", DataTypes.BooleanType, true)
+            .add("won", DataTypes.BooleanType, true)
+            .add("lost", DataTypes.BooleanType, true)
+            .add("converted_at", DataTypes.LongType, true)
+            .add("won_at", DataTypes.LongType, true)
+            .add("lost_at", DataTypes.LongType, true);
+    for (int i = 0; i < config.slas().size(); i++) {
+      schema =
+          schema
+              .add(slaColumn(i, "status"), DataTypes.StringType, true)
+              .add(slaColumn(i, "worked"), DataTypes.BooleanType, true)
+              .add(slaColumn(i, "response_hours"), DataTypes.DoubleType, true);
+    }
+    return schema;
+  }
+
+  /** The name of a per-SLA column: sla_0_status, sla_0_worked, sla_0_response_hours. */
+  public static String slaColumn(int sla, String field) {
+    return "sla_" + sla + "_" + field;
+  }
+
   /**
-   * Groups candidate events by lead (one shuffle) and derives one {@link #LEAD} row per lead.
+   * Groups candidate events by lead (one shuffle) and derives the visit facts.
    *
    * @param candidates rows of {@link EventCleaning#candidates}
    * @param partitions number of shuffle partitions for the event data
    */
-  public static Dataset<Row> summarize(
+  public static Dataset<Row> visitFacts(
       Dataset<Row> candidates, FunnelConfig config, Instant asOf, int partitions) {
     Dataset<Row> sorted =
         candidates
             .repartition(partitions, col("lead_id"))
             .sortWithinPartitions(
                 col("lead_id"), col(EventCleaning.ENTERED_MICROS), col(EventCleaning.STAGE_CODE));
-    return sorted.mapPartitions(new LeadPass(config, asOf), Encoders.row(LEAD));
+    return sorted.mapPartitions(new LeadPass(config, asOf), Encoders.row(schema(config)));
   }
 
   /** Streams a sorted partition lead by lead. */
@@ -119,11 +123,11 @@ public final class LeadHistories {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      return new LeadIterator(rows, config, asOfMicros);
+      return new VisitFactIterator(rows, config, asOfMicros);
     }
   }
 
-  private static final class LeadIterator implements Iterator<Row> {
+  private static final class VisitFactIterator implements Iterator<Row> {
     private final Iterator<Row> rows;
     private final FunnelStages stages;
     private final FunnelCalendar calendar;
@@ -134,9 +138,11 @@ public final class LeadHistories {
     private final List<SlaDefinition> slaDefinitions;
     private final int[] slaStages;
     private final ResponseClock[] slaClocks;
+    private final int width;
+    private final ArrayDeque<Row> ready = new ArrayDeque<>();
     private Row pending;
 
-    LeadIterator(Iterator<Row> rows, FunnelConfig config, long asOfMicros) {
+    VisitFactIterator(Iterator<Row> rows, FunnelConfig config, long asOfMicros) {
       this.rows = rows;
       this.stages = config.stages();
       this.calendar = new FunnelCalendar(config.zone());
@@ -152,19 +158,27 @@ public final class LeadHistories {
         slaStages[i] = stages.code(sla.stage());
         slaClocks[i] = ResponseClock.of(sla, config.businessHours(), config.zone());
       }
+      this.width = schema(config).size();
       this.pending = rows.hasNext() ? rows.next() : null;
     }
 
     @Override
     public boolean hasNext() {
-      return pending != null;
+      while (ready.isEmpty() && pending != null) {
+        nextLead();
+      }
+      return !ready.isEmpty();
     }
 
     @Override
     public Row next() {
-      if (pending == null) {
+      if (!hasNext()) {
         throw new NoSuchElementException();
       }
+      return ready.poll();
+    }
+
+    private void nextLead() {
       String leadId = pending.getString(0);
       builder.reset();
       String[] dims = new String[dimensionCount];
@@ -176,86 +190,68 @@ public final class LeadHistories {
         builder.add(pending.getInt(1), pending.getLong(2), amount, dims);
         pending = rows.hasNext() ? rows.next() : null;
       }
-      return toRow(leadId, builder.build());
+      emit(leadId, builder.build());
     }
 
-    private Row toRow(String leadId, LeadTimeline lead) {
-      Row[] visits = new Row[lead.visits().size()];
-      int i = 0;
+    private void emit(String leadId, LeadTimeline lead) {
+      boolean firstRow = true;
       for (Visit v : lead.visits()) {
-        visits[i++] =
-            RowFactory.create(
-                v.stage(),
-                v.visitNumber(),
-                v.enteredAt(),
-                v.hasExit() ? v.exitedAt() : null,
-                v.hasExit() ? v.nextStage() : null,
-                v.isClosed() ? v.durationHours() : null,
-                v.isOpen(),
-                v.isOpen() ? Visit.hoursBetween(v.enteredAt(), asOfMicros) : null,
-                epochDay(Grain.WEEK, v.enteredAt()),
-                epochDay(Grain.MONTH, v.enteredAt()));
-      }
-      Row[] entries = new Row[lead.entries().size()];
-      i = 0;
-      for (StageEntry e : lead.entries()) {
-        entries[i++] =
-            RowFactory.create(
-                e.stage(),
-                e.enteredAt(),
-                time(e.convertedAt()),
-                time(e.wonAt()),
-                time(e.lostAt()),
-                e.converted(windowMicros),
-                e.won(windowMicros),
-                e.lost(windowMicros),
-                epochDay(Grain.WEEK, e.enteredAt()),
-                epochDay(Grain.MONTH, e.enteredAt()));
-      }
-      return RowFactory.create(
-          leadId,
-          seq(lead.dimensions()),
-          lead.amount(),
-          lead.events(),
-          lead.duplicates(),
-          seq(visits),
-          seq(entries),
-          seq(slaRows(lead)));
-    }
-
-    /** The lead's standing in each SLA whose stage it entered (its first visit there). */
-    private Row[] slaRows(LeadTimeline lead) {
-      List<Row> rows = new ArrayList<>(slaStages.length);
-      for (int i = 0; i < slaStages.length; i++) {
-        Visit first = lead.firstVisit(slaStages[i]);
-        if (first == null) {
-          continue;
+        Object[] values = new Object[width];
+        int i = 0;
+        values[i++] = leadId;
+        for (int d = 0; d < dimensionCount; d++) {
+          values[i++] = lead.dimension(d);
         }
-        SlaOutcome outcome =
-            SlaOutcome.evaluate(
-                slaDefinitions.get(i).withinHours(),
-                slaClocks[i],
-                first.enteredAt(),
-                first.exitedAt(),
-                asOfMicros);
-        rows.add(
-            RowFactory.create(
-                i,
-                first.enteredAt(),
-                first.hasExit() ? first.exitedAt() : null,
-                outcome.worked(),
-                outcome.responseHours(),
-                outcome.status().label(),
-                epochDay(Grain.DAY, first.enteredAt()),
-                epochDay(Grain.WEEK, first.enteredAt()),
-                epochDay(Grain.MONTH, first.enteredAt())));
+        values[i++] = lead.amount();
+        values[i++] = firstRow ? lead.events() : 0;
+        values[i++] = firstRow ? lead.duplicates() : 0;
+        values[i++] = v.stage();
+        values[i++] = v.visitNumber();
+        values[i++] = v.enteredAt();
+        values[i++] = v.hasExit() ? v.exitedAt() : null;
+        values[i++] = v.hasExit() ? v.nextStage() : null;
+        values[i++] = v.isClosed() ? v.durationHours() : null;
+        values[i++] = v.isOpen();
+        values[i++] = v.isOpen() ? Visit.hoursBetween(v.enteredAt(), asOfMicros) : null;
+        values[i++] = epochDay(Grain.DAY, v.enteredAt());
+        values[i++] = epochDay(Grain.WEEK, v.enteredAt());
+        values[i++] = epochDay(Grain.MONTH, v.enteredAt());
+        StageEntry entry = v.visitNumber() == 1 ? entry(lead, v.stage()) : null;
+        values[i++] = entry != null;
+        values[i++] = entry == null ? null : entry.converted(windowMicros);
+        values[i++] = entry == null ? null : entry.won(windowMicros);
+        values[i++] = entry == null ? null : entry.lost(windowMicros);
+        values[i++] = entry == null ? null : time(entry.convertedAt());
+        values[i++] = entry == null ? null : time(entry.wonAt());
+        values[i++] = entry == null ? null : time(entry.lostAt());
+        for (int s = 0; s < slaStages.length; s++) {
+          if (v.visitNumber() == 1 && v.stage() == slaStages[s]) {
+            SlaOutcome outcome =
+                SlaOutcome.evaluate(
+                    slaDefinitions.get(s).withinHours(),
+                    slaClocks[s],
+                    v.enteredAt(),
+                    v.exitedAt(),
+                    asOfMicros);
+            values[i++] = outcome.status().label();
+            values[i++] = outcome.worked();
+            values[i++] = outcome.responseHours();
+          } else {
+            i += 3;
+          }
+        }
+        ready.add(RowFactory.create(values));
+        firstRow = false;
       }
-      return rows.toArray(new Row[0]);
     }
 
-    /** Spark's Row encoder wants Scala sequences for array columns; wrapping copies nothing. */
-    private static <T> scala.collection.immutable.Seq<T> seq(T[] values) {
-      return scala.collection.immutable.ArraySeq.unsafeWrapArray(values);
+    private static StageEntry entry(LeadTimeline lead, int stage) {
+      for (StageEntry e : lead.entries()) {
+        if (e.stage() == stage) {
+          return e;
+        }
+      }
+      return null;
     }
 
     private int epochDay(Grain grain, long micros) {

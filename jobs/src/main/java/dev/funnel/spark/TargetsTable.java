@@ -3,7 +3,6 @@ package dev.funnel.spark;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
@@ -31,24 +30,23 @@ import org.apache.spark.sql.SparkSession;
 public final class TargetsTable {
   private TargetsTable() {}
 
-  /** Builds the table from {@link LeadHistories#LEAD} rows. */
+  /** Builds the table from {@link LeadHistories} visit facts. */
   public static Dataset<Row> build(
       SparkSession spark,
-      Dataset<Row> leads,
+      Dataset<Row> facts,
       FunnelConfig config,
       LocalDate asOfDay,
       Instant asOf) {
     FunnelCalendar calendar = new FunnelCalendar(config.zone());
     List<Row> rows = new ArrayList<>();
     Dataset<Row> firstVisits =
-        leads
-            .select(col("amount"), explode(col("visits")).as("v"))
-            .where(col("v.visit_number").equalTo(1))
+        facts
+            .where(col("visit_number").equalTo(1))
             .select(
-                col("v.stage").as("stage_code"),
-                col("v.week_start").as("week_start"),
-                col("v.month_start").as("month_start"),
-                coalesce(col("amount"), lit(0.0)).as("lead_amount"));
+                col("stage").as("stage_code"),
+                col("week_start"),
+                col("month_start"),
+                coalesce(col("lead_amount"), lit(0.0)).as("lead_amount"));
     for (TargetDefinition target : config.targets()) {
       String periodColumn = target.period().label() + "_start";
       Map<LocalDate, Double> actuals = new HashMap<>();

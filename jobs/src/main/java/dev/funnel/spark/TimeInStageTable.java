@@ -2,7 +2,6 @@ package dev.funnel.spark;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_from_unix_date;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.inline;
 import static org.apache.spark.sql.functions.lit;
 
@@ -54,26 +53,27 @@ public final class TimeInStageTable {
 
   private TimeInStageTable() {}
 
-  /** Builds the table from {@link LeadHistories#LEAD} rows. */
+  /** Builds the table from {@link LeadHistories} visit facts. */
   public static Dataset<Row> build(
-      Dataset<Row> leads, FunnelConfig config, LocalDate asOfDay, int partitions) {
+      Dataset<Row> facts, FunnelConfig config, LocalDate asOfDay, int partitions) {
     List<Column> grainCells = new ArrayList<>();
     for (Grain grain : Cohorts.CORE_GRAINS) {
       grainCells.add(
           functions.struct(
-              lit(grain.label()).as("grain"),
-              col("v." + grain.label() + "_start").as("cohort_day")));
+              lit(grain.label()).as("grain"), col(grain.label() + "_start").as("cohort_day")));
+    }
+    List<Column> columns = new ArrayList<>();
+    columns.add(inline(functions.array(grainCells.toArray(Column[]::new))));
+    columns.add(col("stage").as("stage_code"));
+    columns.add(col("duration_hours"));
+    columns.add(col("censored_hours"));
+    for (int d = 0; d < config.dimensions().size(); d++) {
+      columns.add(col(LeadHistories.DIM + d));
     }
     Dataset<Row> visits =
-        leads
-            .select(col("dims"), explode(col("visits")).as("v"))
-            .where(col("v.stage").lt(config.stages().nonTerminalCount()))
-            .select(
-                inline(functions.array(grainCells.toArray(Column[]::new))),
-                col("v.stage").as("stage_code"),
-                col("dims"),
-                col("v.duration_hours").as("duration_hours"),
-                col("v.censored_hours").as("censored_hours"));
+        facts
+            .where(col("stage").lt(config.stages().nonTerminalCount()))
+            .select(columns.toArray(Column[]::new));
     Dataset<Row> cells =
         visits
             .repartition(partitions, col("grain"), col("cohort_day"), col("stage_code"))
@@ -126,12 +126,14 @@ public final class TimeInStageTable {
             && row.getInt(1) == day
             && row.getInt(2) == stage
             && Objects.equals(row.getString(0), grain)) {
-          boolean closed = !row.isNullAt(4);
-          double hours = closed ? row.getDouble(4) : row.getDouble(5);
+          boolean closed = !row.isNullAt(3);
+          double hours = closed ? row.getDouble(3) : row.getDouble(4);
           all.add(closed, hours);
-          List<String> dims = row.getList(3);
           for (int d = 0; d < dimensions.size(); d++) {
-            byValue.get(d).computeIfAbsent(dims.get(d), v -> new Durations()).add(closed, hours);
+            byValue
+                .get(d)
+                .computeIfAbsent(row.getString(5 + d), v -> new Durations())
+                .add(closed, hours);
           }
           row = rows.hasNext() ? rows.next() : null;
         }
