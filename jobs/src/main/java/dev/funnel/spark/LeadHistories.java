@@ -213,9 +213,10 @@ public final class LeadHistories {
         values[i++] = v.isClosed() ? v.durationHours() : null;
         values[i++] = v.isOpen();
         values[i++] = v.isOpen() ? Visit.hoursBetween(v.enteredAt(), asOfMicros) : null;
-        values[i++] = epochDay(Grain.DAY, v.enteredAt());
-        values[i++] = epochDay(Grain.WEEK, v.enteredAt());
-        values[i++] = epochDay(Grain.MONTH, v.enteredAt());
+        java.time.LocalDate day = calendar.localDate(v.enteredAt());
+        values[i++] = epochDay(Grain.DAY, day);
+        values[i++] = epochDay(Grain.WEEK, day);
+        values[i++] = epochDay(Grain.MONTH, day);
         StageEntry entry = v.visitNumber() == 1 ? entry(lead, v.stage()) : null;
         values[i++] = entry != null;
         values[i++] = entry == null ? null : entry.converted(windowMicros);
@@ -254,8 +255,8 @@ public final class LeadHistories {
       return null;
     }
 
-    private int epochDay(Grain grain, long micros) {
-      return Math.toIntExact(calendar.periodStart(grain, micros).toEpochDay());
+    private static int epochDay(Grain grain, java.time.LocalDate day) {
+      return Math.toIntExact(grain.periodStart(day).toEpochDay());
     }
 
     private static Long time(long micros) {

@@ -1,0 +1,54 @@
+package dev.funnel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.funnel.ChildJvm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo end to end in a fresh JVM, as the README's first command runs it (smaller). */
+class DemoCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  void demoGeneratesRunsAndSummarisesEveryTable() throws Exception {
+    Path dir = tmp.resolve("demo");
+    ChildJvm.Result result =
+        ChildJvm.run(tmp.resolve("logs"), "demo", "--dir", dir.toString(), "--leads", "4000");
+    assertEquals(0, result.exitCode(), result.stderr());
+    String out = result.stdout();
+    assertTrue(out.contains("Demo: generated "), out);
+    assertTrue(out.contains("Rows read "), out);
+    assertTrue(out.contains("SLA compliance, last complete month and current month:"), out);
+    assertTrue(out.contains("mql_handoff      2025-11-01"), out);
+    assertTrue(out.contains("mql_handoff      2025-12-01"), out);
+    assertTrue(out.contains("Targets, last complete month and current month:"), out);
+    assertTrue(out.contains("mql_volume       2025-12-01"), out);
+    for (String table :
+        List.of(
+            "stage_visits",
+            "stage_conversion",
+            "time_in_stage",
+            "rejected_events",
+            "revenue_conversion",
+            "sla_compliance",
+            "sla_breaches",
+            "targets")) {
+      assertTrue(
+          Files.isDirectory(dir.resolve("tables").resolve(table).resolve("as_of=2025-12-17")),
+          table);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> manifest =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readValue(dir.resolve("tables/_runs/2025-12-17.json").toFile(), Map.class);
+    assertEquals(Boolean.TRUE, manifest.get("accounting_holds"));
+    assertTrue(((Number) ((Map<?, ?>) manifest.get("tables")).get("sla_breaches")).longValue() > 0);
+    assertTrue(Files.exists(dir.resolve("input/_truth.json")));
+  }
+}
