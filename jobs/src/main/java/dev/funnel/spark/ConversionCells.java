@@ -3,12 +3,15 @@ package dev.funnel.spark;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_from_unix_date;
 import static org.apache.spark.sql.functions.inline;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.funnel.config.FunnelConfig;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -45,6 +48,20 @@ public final class ConversionCells {
             countTrue("is_won").as("won"),
             countTrue("is_lost").as("lost"),
             sum(when(col("is_won"), col("lead_amount")).otherwise(lit(0.0))).as("won_amount"));
+  }
+
+  /**
+   * The leading columns of a cohort table row: as_of, grain, cohort_start and stage, then the given
+   * columns.
+   */
+  static Column[] cohortRow(FunnelConfig config, java.time.LocalDate asOfDay, Column... rest) {
+    List<Column> columns = new ArrayList<>();
+    columns.add(lit(java.sql.Date.valueOf(asOfDay)).as("as_of"));
+    columns.add(col("grain"));
+    columns.add(date_from_unix_date(col("cohort_day")).as("cohort_start"));
+    columns.add(StageNames.name(config.stages(), col("stage_code")).as("stage"));
+    columns.addAll(List.of(rest));
+    return columns.toArray(Column[]::new);
   }
 
   private static Column countTrue(String flag) {

@@ -1,8 +1,6 @@
 package dev.funnel.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.date_from_unix_date;
-import static org.apache.spark.sql.functions.lit;
 
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.io.Schemas;
@@ -24,18 +22,17 @@ public final class RevenueConversionTable {
       Dataset<Row> counts, FunnelConfig config, LocalDate asOfDay, Instant asOf) {
     Dataset<Row> rows =
         counts.select(
-            lit(java.sql.Date.valueOf(asOfDay)).as("as_of"),
-            col("grain"),
-            date_from_unix_date(col("cohort_day")).as("cohort_start"),
-            StageNames.name(config.stages(), col("stage_code")).as("stage"),
-            col("dimension"),
-            col("dimension_value"),
-            col("entered"),
-            col("won"),
-            col("won_amount"),
-            col("won").divide(col("entered")).as("win_rate"),
-            col("won_amount").divide(col("entered")).as("revenue_per_lead"),
-            Cohorts.mature(config, asOf).apply(col("grain"), col("cohort_day")).as("mature"));
+            ConversionCells.cohortRow(
+                config,
+                asOfDay,
+                col("dimension"),
+                col("dimension_value"),
+                col("entered"),
+                col("won"),
+                col("won_amount"),
+                col("won").divide(col("entered")).as("win_rate"),
+                col("won_amount").divide(col("entered")).as("revenue_per_lead"),
+                Cohorts.mature(config, asOf).apply(col("grain"), col("cohort_day")).as("mature")));
     return Conform.toSchema(rows, Schemas.load(Schemas.REVENUE_CONVERSION));
   }
 }

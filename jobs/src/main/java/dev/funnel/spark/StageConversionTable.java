@@ -1,8 +1,6 @@
 package dev.funnel.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.date_from_unix_date;
-import static org.apache.spark.sql.functions.lit;
 
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.io.Schemas;
@@ -23,20 +21,19 @@ public final class StageConversionTable {
       Dataset<Row> counts, FunnelConfig config, LocalDate asOfDay, Instant asOf) {
     Dataset<Row> rows =
         counts.select(
-            lit(java.sql.Date.valueOf(asOfDay)).as("as_of"),
-            col("grain"),
-            date_from_unix_date(col("cohort_day")).as("cohort_start"),
-            StageNames.name(config.stages(), col("stage_code")).as("stage"),
-            StageNames.name(config.stages(), col("stage_code").plus(1)).as("next_stage"),
-            col("dimension"),
-            col("dimension_value"),
-            col("entered"),
-            col("converted"),
-            col("won"),
-            col("lost"),
-            col("entered").minus(col("converted")).minus(col("lost")).as("open"),
-            col("converted").divide(col("entered")).as("conversion_rate"),
-            Cohorts.mature(config, asOf).apply(col("grain"), col("cohort_day")).as("mature"));
+            ConversionCells.cohortRow(
+                config,
+                asOfDay,
+                StageNames.name(config.stages(), col("stage_code").plus(1)).as("next_stage"),
+                col("dimension"),
+                col("dimension_value"),
+                col("entered"),
+                col("converted"),
+                col("won"),
+                col("lost"),
+                col("entered").minus(col("converted")).minus(col("lost")).as("open"),
+                col("converted").divide(col("entered")).as("conversion_rate"),
+                Cohorts.mature(config, asOf).apply(col("grain"), col("cohort_day")).as("mature")));
     return Conform.toSchema(rows, Schemas.load(Schemas.STAGE_CONVERSION));
   }
 }
