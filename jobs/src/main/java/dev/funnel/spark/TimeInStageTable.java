@@ -2,7 +2,6 @@ package dev.funnel.spark;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_from_unix_date;
-import static org.apache.spark.sql.functions.inline;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.funnel.calendar.Grain;
@@ -11,28 +10,37 @@ import dev.funnel.io.Schemas;
 import dev.funnel.stats.DurationSummary;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code time_in_stage}: per non-terminal stage, cohort (of the visit's entry) and breakdown, the
- * duration figures of {@link DurationSummary}. Each (grain, period, stage) group of visits is
- * brought together once and sorted once; its total row and every breakdown row are computed from
- * that group in one pass, so percentiles and Kaplan–Meier quantiles are exact.
+ * duration figures of {@link DurationSummary}. Each partition of visit facts first gathers its
+ * visits' hours per cell (total row and every breakdown) into packed arrays; the arrays of a cell
+ * then meet in one place, are merged and sorted once, so percentiles and Kaplan–Meier quantiles are
+ * exact while the shuffle moves a few rows per cell rather than one row per visit.
  */
 public final class TimeInStageTable {
+  private static final StructType PARTIAL =
+      new StructType()
+          .add("grain", DataTypes.StringType, false)
+          .add("cohort_day", DataTypes.IntegerType, false)
+          .add("stage_code", DataTypes.IntegerType, false)
+          .add("dimension", DataTypes.StringType, false)
+          .add("dimension_value", DataTypes.StringType, false)
+          .add("closed_hours", DataTypes.BinaryType, false)
+          .add("censored_hours", DataTypes.BinaryType, false);
+
   private static final StructType CELL =
       new StructType()
           .add("grain", DataTypes.StringType, false)
@@ -56,29 +64,33 @@ public final class TimeInStageTable {
   /** Builds the table from {@link LeadHistories} visit facts. */
   public static Dataset<Row> build(
       Dataset<Row> facts, FunnelConfig config, LocalDate asOfDay, int partitions) {
-    List<Column> grainCells = new ArrayList<>();
-    for (Grain grain : Cohorts.CORE_GRAINS) {
-      grainCells.add(
-          functions.struct(
-              lit(grain.label()).as("grain"), col(grain.label() + "_start").as("cohort_day")));
-    }
     List<Column> columns = new ArrayList<>();
-    columns.add(inline(functions.array(grainCells.toArray(Column[]::new))));
-    columns.add(col("stage").as("stage_code"));
+    columns.add(col("stage"));
     columns.add(col("duration_hours"));
     columns.add(col("censored_hours"));
+    for (Grain grain : Cohorts.CORE_GRAINS) {
+      columns.add(col(grain.label() + "_start"));
+    }
     for (int d = 0; d < config.dimensions().size(); d++) {
       columns.add(col(LeadHistories.DIM + d));
     }
-    Dataset<Row> visits =
+    Dataset<Row> partials =
         facts
             .where(col("stage").lt(config.stages().nonTerminalCount()))
-            .select(columns.toArray(Column[]::new));
+            .select(columns.toArray(Column[]::new))
+            .mapPartitions(new PartialCells(config.dimensions()), Encoders.row(PARTIAL));
     Dataset<Row> cells =
-        visits
-            .repartition(partitions, col("grain"), col("cohort_day"), col("stage_code"))
-            .sortWithinPartitions("grain", "cohort_day", "stage_code")
-            .mapPartitions(new CellSummaries(config.dimensions()), Encoders.row(CELL));
+        partials
+            .repartition(
+                partitions,
+                col("grain"),
+                col("cohort_day"),
+                col("stage_code"),
+                col("dimension"),
+                col("dimension_value"))
+            .sortWithinPartitions(
+                "grain", "cohort_day", "stage_code", "dimension", "dimension_value")
+            .mapPartitions(new CellSummaries(), Encoders.row(CELL));
     Dataset<Row> rows =
         cells.select(
             lit(java.sql.Date.valueOf(asOfDay)).as("as_of"),
@@ -100,100 +112,115 @@ public final class TimeInStageTable {
     return Conform.toSchema(rows, Schemas.load(Schemas.TIME_IN_STAGE));
   }
 
-  /** Summarises consecutive rows of one (grain, period, stage) group into cell rows. */
-  static final class CellSummaries implements MapPartitionsFunction<Row, Row> {
+  /** A cell: grain, period, stage and breakdown. */
+  private record CellKey(
+      String grain, int cohortDay, int stage, String dimension, String dimensionValue) {}
+
+  /** Closed durations and censoring times of one cell. */
+  private static final class Durations {
+    final DurationArrays closed = new DurationArrays();
+    final DurationArrays censored = new DurationArrays();
+
+    void add(boolean isClosed, double hours) {
+      (isClosed ? closed : censored).add(hours);
+    }
+  }
+
+  /** Gathers one partition's visits into packed per-cell arrays. */
+  static final class PartialCells implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
     private final List<String> dimensions;
 
-    CellSummaries(List<String> dimensions) {
+    PartialCells(List<String> dimensions) {
       this.dimensions = List.copyOf(dimensions);
     }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      Map<CellKey, Durations> cells = new HashMap<>();
+      List<Grain> grains = Cohorts.CORE_GRAINS;
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        int stage = row.getInt(0);
+        boolean closed = !row.isNullAt(1);
+        double hours = closed ? row.getDouble(1) : row.getDouble(2);
+        for (int g = 0; g < grains.size(); g++) {
+          String grain = grains.get(g).label();
+          int day = row.getInt(3 + g);
+          add(cells, new CellKey(grain, day, stage, Cohorts.ALL, Cohorts.ALL), closed, hours);
+          for (int d = 0; d < dimensions.size(); d++) {
+            String value = row.getString(3 + grains.size() + d);
+            add(cells, new CellKey(grain, day, stage, dimensions.get(d), value), closed, hours);
+          }
+        }
+      }
+      List<Row> out = new ArrayList<>(cells.size());
+      for (Map.Entry<CellKey, Durations> e : cells.entrySet()) {
+        CellKey k = e.getKey();
+        out.add(
+            RowFactory.create(
+                k.grain(),
+                k.cohortDay(),
+                k.stage(),
+                k.dimension(),
+                k.dimensionValue(),
+                e.getValue().closed.pack(),
+                e.getValue().censored.pack()));
+      }
+      return out.iterator();
+    }
+
+    private static void add(
+        Map<CellKey, Durations> cells, CellKey key, boolean closed, double hours) {
+      cells.computeIfAbsent(key, k -> new Durations()).add(closed, hours);
+    }
+  }
+
+  /** Merges consecutive partial rows of one cell and summarises the cell. */
+  static final class CellSummaries implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
       List<Row> out = new ArrayList<>();
       Row row = rows.hasNext() ? rows.next() : null;
       while (row != null) {
-        String grain = row.getString(0);
-        int day = row.getInt(1);
-        int stage = row.getInt(2);
-        Durations all = new Durations();
-        List<Map<String, Durations>> byValue = new ArrayList<>();
-        for (int d = 0; d < dimensions.size(); d++) {
-          byValue.add(new LinkedHashMap<>());
-        }
-        while (row != null
-            && row.getInt(1) == day
-            && row.getInt(2) == stage
-            && Objects.equals(row.getString(0), grain)) {
-          boolean closed = !row.isNullAt(3);
-          double hours = closed ? row.getDouble(3) : row.getDouble(4);
-          all.add(closed, hours);
-          for (int d = 0; d < dimensions.size(); d++) {
-            byValue
-                .get(d)
-                .computeIfAbsent(row.getString(5 + d), v -> new Durations())
-                .add(closed, hours);
-          }
+        Row first = row;
+        Durations durations = new Durations();
+        while (row != null && sameCell(first, row)) {
+          durations.closed.addPacked((byte[]) row.get(5));
+          durations.censored.addPacked((byte[]) row.get(6));
           row = rows.hasNext() ? rows.next() : null;
         }
-        out.add(cell(grain, day, stage, Cohorts.ALL, Cohorts.ALL, all));
-        for (int d = 0; d < dimensions.size(); d++) {
-          for (Map.Entry<String, Durations> e : byValue.get(d).entrySet()) {
-            out.add(cell(grain, day, stage, dimensions.get(d), e.getKey(), e.getValue()));
-          }
-        }
+        DurationSummary s =
+            DurationSummary.of(durations.closed.toArray(), durations.censored.toArray());
+        out.add(
+            RowFactory.create(
+                first.getString(0),
+                first.getInt(1),
+                first.getInt(2),
+                first.getString(3),
+                first.getString(4),
+                s.visits(),
+                s.closed(),
+                s.open(),
+                s.meanHours(),
+                s.p50Hours(),
+                s.p75Hours(),
+                s.p90Hours(),
+                s.p95Hours(),
+                s.kmP50Hours(),
+                s.kmP90Hours()));
       }
       return out.iterator();
     }
 
-    private static Row cell(
-        String grain, int day, int stage, String dimension, String value, Durations durations) {
-      DurationSummary s = durations.summarize();
-      return RowFactory.create(
-          grain,
-          day,
-          stage,
-          dimension,
-          value,
-          s.visits(),
-          s.closed(),
-          s.open(),
-          s.meanHours(),
-          s.p50Hours(),
-          s.p75Hours(),
-          s.p90Hours(),
-          s.p95Hours(),
-          s.kmP50Hours(),
-          s.kmP90Hours());
-    }
-  }
-
-  /** Growable arrays of closed durations and censoring times. */
-  private static final class Durations {
-    private double[] closed = new double[8];
-    private double[] censored = new double[8];
-    private int closedCount;
-    private int censoredCount;
-
-    void add(boolean isClosed, double hours) {
-      if (isClosed) {
-        if (closedCount == closed.length) {
-          closed = java.util.Arrays.copyOf(closed, closedCount * 2);
-        }
-        closed[closedCount++] = hours;
-      } else {
-        if (censoredCount == censored.length) {
-          censored = java.util.Arrays.copyOf(censored, censoredCount * 2);
-        }
-        censored[censoredCount++] = hours;
-      }
-    }
-
-    DurationSummary summarize() {
-      return DurationSummary.of(
-          java.util.Arrays.copyOf(closed, closedCount),
-          java.util.Arrays.copyOf(censored, censoredCount));
+    private static boolean sameCell(Row a, Row b) {
+      return a.getInt(1) == b.getInt(1)
+          && a.getInt(2) == b.getInt(2)
+          && a.getString(0).equals(b.getString(0))
+          && a.getString(3).equals(b.getString(3))
+          && a.getString(4).equals(b.getString(4));
     }
   }
 }
