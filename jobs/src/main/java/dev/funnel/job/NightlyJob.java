@@ -218,10 +218,14 @@ public final class NightlyJob {
     return m;
   }
 
-  /** Shuffle partitions for the event data: enough for parallelism, about 2 M rows each. */
+  /**
+   * Shuffle partitions for the event data: about a million rows each (bounded task memory), in
+   * whole waves of the cluster's parallelism so that no core idles in the last wave.
+   */
   private int partitions(long rows) {
     int parallelism = spark.sparkContext().defaultParallelism();
-    long bySize = (rows + 1_999_999) / 2_000_000;
-    return (int) Math.max(parallelism, Math.min(bySize, 2000));
+    long waves =
+        Math.max(1, (rows + (long) parallelism * 1_000_000 - 1) / ((long) parallelism * 1_000_000));
+    return (int) Math.min(waves * parallelism, 4000);
   }
 }
