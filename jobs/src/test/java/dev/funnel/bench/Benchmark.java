@@ -571,11 +571,20 @@ public final class Benchmark {
           cpu,
           javaVersion,
           maxHeap,
-          Files.readString(Path.of("/proc/loadavg")).strip(),
+          currentLoad(),
           git,
           sparkVersion,
           duckdb,
           jarHasDuckDb);
+    }
+
+    /** The content of /proc/loadavg. */
+    static String currentLoad() {
+      try {
+        return Files.readString(Path.of("/proc/loadavg")).strip();
+      } catch (IOException e) {
+        return "?";
+      }
     }
 
     String summaryLine() {

@@ -36,8 +36,13 @@ final class ResultsReport {
     s.append("- Date: ").append(m.date()).append('\n');
     s.append(
         f(
-            "- Machine: %d cores (%s), %.1f GB memory; load average at start: %s\n",
-            m.cores(), m.cpu(), m.memTotalKb() / 1024.0 / 1024.0, m.loadAverage()));
+            "- Machine: %d cores (%s), %.1f GB memory; load average (1, 5, 15 min) at start: %s,"
+                + " when this was written: %s\n",
+            m.cores(),
+            m.cpu(),
+            m.memTotalKb() / 1024.0 / 1024.0,
+            loadAverage(m.loadAverage()),
+            loadAverage(Benchmark.Machine.currentLoad())));
     s.append(
         f(
             "- Java: %s; default max heap %,d MB%s\n",
@@ -354,6 +359,11 @@ final class ResultsReport {
     String what = !query.isEmpty() ? query : name;
     String ops = stage.path("operators").asText("");
     return "`" + what + "`" + (ops.isEmpty() ? "" : ": " + ops);
+  }
+
+  private static String loadAverage(String proc) {
+    String[] f = proc.trim().split("\\s+");
+    return f.length < 3 ? proc : f[0] + " " + f[1] + " " + f[2];
   }
 
   private static String list(List<RunRecord> runs, Function<RunRecord, Double> value) {
