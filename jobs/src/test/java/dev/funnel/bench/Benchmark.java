@@ -145,12 +145,16 @@ public final class Benchmark {
     }
   }
 
-  /** One run of one side: the process figures, its phases (seconds, rows) and Spark's stages. */
+  /**
+   * One run of one side: the process figures, its phases (seconds, rows), Spark's stages, and how
+   * many OutOfMemoryErrors its stderr mentions (Spark retries some allocations after one).
+   */
   record RunRecord(
       ChildProcess.Outcome outcome,
       Map<String, Double> phaseSeconds,
       Map<String, Long> phaseRows,
-      JsonNode sparkStages) {
+      JsonNode sparkStages,
+      int outOfMemoryErrors) {
 
     double wall() {
       return outcome.wallSeconds();
@@ -162,7 +166,10 @@ public final class Benchmark {
     }
   }
 
-  /** Everything measured for one size. */
+  /**
+   * Everything measured for one size. {@code failure} is set when a warm-up or timed run failed
+   * (the runs before it are kept), {@code smallHeapFailure} when the small-heap run failed.
+   */
   record SizeResult(
       String label,
       long leads,
@@ -172,10 +179,21 @@ public final class Benchmark {
       List<RunRecord> duckdb,
       List<TableComparison.Result> agreement,
       RunRecord smallHeap,
-      List<TableComparison.Result> smallHeapAgreement) {
+      List<TableComparison.Result> smallHeapAgreement,
+      String failure,
+      String smallHeapFailure) {
 
-    boolean agrees() {
-      return agreement.stream().allMatch(TableComparison.Result::agrees);
+    /** True when every run finished and the outputs agree, the small-heap run's included. */
+    boolean passes() {
+      return failure == null
+          && smallHeapFailure == null
+          && agreement.stream().allMatch(TableComparison.Result::agrees)
+          && smallHeapAgreement.stream().allMatch(TableComparison.Result::agrees);
+    }
+
+    /** True when both sides have timed runs to report. */
+    boolean measured() {
+      return !spark.isEmpty() && !duckdb.isEmpty();
     }
   }
 
@@ -206,7 +224,7 @@ public final class Benchmark {
     for (double millions : options.sizes()) {
       SizeResult result = runSize(options, machine, moduleFlags, config, listenerDir, millions);
       results.add(result);
-      allAgree &= result.agrees();
+      allAgree &= result.passes();
       String report =
           ResultsReport.render(options, machine, results, (System.nanoTime() - benchStarted) / 1e9);
       Files.createDirectories(options.results().toAbsolutePath().getParent());
@@ -241,28 +259,46 @@ public final class Benchmark {
     Path duckOut = out.resolve("duckdb");
     List<RunRecord> spark = new ArrayList<>();
     List<RunRecord> duck = new ArrayList<>();
-    for (int i = -o.warmups(); i < o.runs(); i++) {
-      String name = i < 0 ? "warmup-" + (i + o.warmups() + 1) : "run-" + (i + 1);
-      RunRecord s =
-          runSpark(
-              o,
-              moduleFlags,
-              listenerDir,
-              config,
-              data,
-              sparkOut,
-              runs.resolve("spark-" + name),
-              events,
-              o.sparkXmx());
-      log(
-          "%s spark  %-9s %8.1f s  %,8.0f MB RSS  %d event-level shuffles",
-          label, name, s.wall(), s.outcome().peakRssMb(), s.eventLevelShuffles());
-      RunRecord d = runDuckDb(o, config, data, duckOut, runs.resolve("duckdb-" + name));
-      log("%s duckdb %-9s %8.1f s  %,8.0f MB RSS", label, name, d.wall(), d.outcome().peakRssMb());
-      if (i >= 0) {
-        spark.add(s);
-        duck.add(d);
+    try {
+      for (int i = -o.warmups(); i < o.runs(); i++) {
+        String name = i < 0 ? "warmup-" + (i + o.warmups() + 1) : "run-" + (i + 1);
+        RunRecord s =
+            runSpark(
+                o,
+                moduleFlags,
+                listenerDir,
+                config,
+                data,
+                sparkOut,
+                runs.resolve("spark-" + name),
+                events,
+                o.sparkXmx());
+        log(
+            "%s spark  %-9s %8.1f s  %,8.0f MB RSS  %d event-level shuffles",
+            label, name, s.wall(), s.outcome().peakRssMb(), s.eventLevelShuffles());
+        RunRecord d = runDuckDb(o, config, data, duckOut, runs.resolve("duckdb-" + name));
+        log(
+            "%s duckdb %-9s %8.1f s  %,8.0f MB RSS",
+            label, name, d.wall(), d.outcome().peakRssMb());
+        if (i >= 0) {
+          spark.add(s);
+          duck.add(d);
+        }
       }
+    } catch (ChildProcess.Failure e) {
+      log("%s FAILED: %s", label, e.getMessage());
+      return new SizeResult(
+          label,
+          leads,
+          events,
+          generated,
+          spark,
+          duck,
+          List.of(),
+          null,
+          List.of(),
+          e.summary(),
+          null);
     }
     DuckDbCoreTables.Outputs oracle =
         new DuckDbCoreTables.Outputs(
@@ -274,28 +310,44 @@ public final class Benchmark {
     agreement.forEach(r -> log("%s agreement: %s", label, r));
 
     RunRecord small = null;
+    String smallFailure = null;
     List<TableComparison.Result> smallAgreement = List.of();
     if (!o.smallHeapXmx().isBlank()) {
       Path smallOut = out.resolve("spark-small-heap");
-      small =
-          runSpark(
-              o,
-              moduleFlags,
-              listenerDir,
-              config,
-              data,
-              smallOut,
-              runs.resolve("spark-small-heap"),
-              events,
-              o.smallHeapXmx());
-      log(
-          "%s spark -Xmx%s %8.1f s  %,8.0f MB RSS",
-          label, o.smallHeapXmx(), small.wall(), small.outcome().peakRssMb());
-      smallAgreement = TableComparison.compareAll(smallOut.toString(), AS_OF, oracle);
-      smallAgreement.forEach(r -> log("%s small-heap agreement: %s", label, r));
+      try {
+        small =
+            runSpark(
+                o,
+                moduleFlags,
+                listenerDir,
+                config,
+                data,
+                smallOut,
+                runs.resolve("spark-small-heap"),
+                events,
+                o.smallHeapXmx());
+        log(
+            "%s spark -Xmx%s %8.1f s  %,8.0f MB RSS",
+            label, o.smallHeapXmx(), small.wall(), small.outcome().peakRssMb());
+        smallAgreement = TableComparison.compareAll(smallOut.toString(), AS_OF, oracle);
+        smallAgreement.forEach(r -> log("%s small-heap agreement: %s", label, r));
+      } catch (ChildProcess.Failure e) {
+        smallFailure = e.summary();
+        log("%s small-heap run FAILED: %s", label, e.getMessage());
+      }
     }
     return new SizeResult(
-        label, leads, events, generated, spark, duck, agreement, small, smallAgreement);
+        label,
+        leads,
+        events,
+        generated,
+        spark,
+        duck,
+        agreement,
+        small,
+        smallAgreement,
+        null,
+        smallFailure);
   }
 
   /** Generates the dataset unless the marker says it exists with the same spec. */
@@ -329,7 +381,9 @@ public final class Benchmark {
     log("%s: generating %,d leads (seed %d)", label, leads, o.seed());
     ChildProcess.Outcome outcome =
         ChildProcess.run(
-            command, o.work().resolve("runs").resolve(label).resolve("generate"), o.timeoutMinutes);
+            command,
+            o.work().resolve("runs").resolve(label).resolve("generate"),
+            o.timeoutMinutes());
     Files.writeString(marker, spec);
     return String.format(Locale.ROOT, "generated in %.0f s", outcome.wallSeconds());
   }
@@ -374,7 +428,11 @@ public final class Benchmark {
     ChildProcess.Outcome outcome = ChildProcess.run(command, dir, o.timeoutMinutes());
     Map<String, Double> seconds = new LinkedHashMap<>();
     Map<String, Long> rows = new LinkedHashMap<>();
+    int outOfMemory = 0;
     for (String line : Files.readAllLines(outcome.stderr())) {
+      if (line.startsWith("java.lang.OutOfMemoryError")) {
+        outOfMemory++;
+      }
       Matcher m = PROGRESS.matcher(line.strip());
       if (m.matches()) {
         seconds.put(m.group(1).strip(), Double.parseDouble(m.group(3).replace(',', '.')));
@@ -384,7 +442,7 @@ public final class Benchmark {
       }
     }
     JsonNode stages = Files.isRegularFile(stagesJson) ? JSON.readTree(stagesJson.toFile()) : null;
-    return new RunRecord(outcome, seconds, rows, stages);
+    return new RunRecord(outcome, seconds, rows, stages, outOfMemory);
   }
 
   private static RunRecord runDuckDb(Options o, Path config, Path data, Path output, Path dir)
@@ -422,7 +480,7 @@ public final class Benchmark {
       String[] f = line.split("\t");
       seconds.merge(f[0], Double.parseDouble(f[1]), Double::sum);
     }
-    return new RunRecord(outcome, seconds, Map.of(), null);
+    return new RunRecord(outcome, seconds, Map.of(), null, 0);
   }
 
   /** The java binary of this JVM, as a command prefix. */

@@ -71,14 +71,12 @@ final class ChildProcess {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
       process.waitFor();
-      throw new IllegalStateException(
-          "child did not finish within " + timeoutMinutes + " minutes: " + dir);
+      throw new Failure(-1, "did not finish within " + timeoutMinutes + " minutes", dir);
     }
     double wall = (System.nanoTime() - started) / 1e9;
     int code = process.exitValue();
     if (code != 0) {
-      throw new IllegalStateException(
-          "child exited with " + code + " (" + dir + "), end of its stderr:\n" + tail(dir, 25));
+      throw new Failure(code, reason(dir), dir);
     }
     // Only the last line holds the figures ("Command exited with non-zero status" comes first).
     List<String> lines = Files.readAllLines(timeFile);
@@ -86,6 +84,56 @@ final class ChildProcess {
     long rssKb = Long.parseLong(f[0]);
     double cpu = Double.parseDouble(f[2]) + Double.parseDouble(f[3]);
     return new Outcome(code, wall, rssKb, cpu, dir);
+  }
+
+  /** A child that failed: its exit code, a one-line reason, its folder. */
+  static final class Failure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** The exit code, -1 for a timeout. */
+    final int exitCode;
+
+    /** The one-line reason. */
+    final String reason;
+
+    Failure(int exitCode, String reason, Path dir) {
+      super(
+          "child "
+              + (exitCode < 0 ? "" : "exited with " + exitCode + ": ")
+              + reason
+              + " ("
+              + dir
+              + "), end of its stderr:\n"
+              + tail(dir, 15));
+      this.exitCode = exitCode;
+      this.reason = reason;
+    }
+
+    /** "exit 52: java.lang.OutOfMemoryError: Java heap space". */
+    String summary() {
+      return (exitCode < 0 ? "" : "exit " + exitCode + ": ") + reason;
+    }
+  }
+
+  /** The first OutOfMemoryError line, else the last "error:" line, else the last stderr line. */
+  private static String reason(Path dir) {
+    try {
+      List<String> lines = Files.readAllLines(dir.resolve("stderr.txt"));
+      for (String line : lines) {
+        if (line.contains("OutOfMemoryError")) {
+          int at = line.indexOf("java.lang.OutOfMemoryError");
+          return (at >= 0 ? line.substring(at) : line).strip();
+        }
+      }
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        if (lines.get(i).startsWith("error:")) {
+          return lines.get(i);
+        }
+      }
+      return lines.isEmpty() ? "(no stderr)" : lines.get(lines.size() - 1).strip();
+    } catch (IOException e) {
+      return "(no stderr: " + e.getMessage() + ")";
+    }
   }
 
   /** The last {@code n} lines of a child's stderr. */

@@ -86,13 +86,18 @@ final class ResultsReport {
             + " `bench/sql/core_tables.sql` (three core tables, both grains, all dimensions,"
             + " Kaplan–Meier) from the same Parquet input to Parquet files.\n\n");
 
+    List<SizeResult> measured =
+        sizes.stream().filter(r -> r.failure() == null && r.measured()).toList();
     summary(s, sizes);
-    growth(s, sizes);
-    memory(s, o, m, sizes);
-    phases(s, sizes);
-    shuffles(s, sizes);
-    stages(s, sizes);
-    runs(s, sizes);
+    disagreements(s, sizes);
+    growth(s, measured);
+    memory(s, o, sizes);
+    if (!measured.isEmpty()) {
+      phases(s, measured);
+      shuffles(s, measured);
+      stages(s, measured);
+      runs(s, measured);
+    }
     return s.toString();
   }
 
@@ -104,6 +109,13 @@ final class ResultsReport {
             + " event-level shuffles (Spark) | agreement |\n");
     s.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (SizeResult r : sizes) {
+      if (r.failure() != null || !r.measured()) {
+        s.append(
+            f(
+                "| %,d (%s) | – | – | – | – | – | – | – | – | **FAILED**: %s |\n",
+                r.events(), r.label(), r.failure()));
+        continue;
+      }
       double spark = medianWall(r.spark());
       double duck = medianWall(r.duckdb());
       s.append(
@@ -155,26 +167,60 @@ final class ResultsReport {
     s.append('\n');
   }
 
-  private static void memory(StringBuilder s, Options o, Machine m, List<SizeResult> sizes) {
+  private static void disagreements(StringBuilder s, List<SizeResult> sizes) {
+    List<String> lines = new ArrayList<>();
+    for (SizeResult r : sizes) {
+      for (TableComparison.Result t : r.agreement()) {
+        if (!t.agrees()) {
+          lines.add(r.label() + " " + t);
+        }
+      }
+      for (TableComparison.Result t : r.smallHeapAgreement()) {
+        if (!t.agrees()) {
+          lines.add(r.label() + " (small-heap run) " + t);
+        }
+      }
+    }
+    if (lines.isEmpty()) {
+      return;
+    }
+    s.append("## Disagreements\n\n```\n");
+    lines.forEach(l -> s.append(l).append('\n'));
+    s.append("```\n\n");
+  }
+
+  private static void memory(StringBuilder s, Options o, List<SizeResult> sizes) {
     s.append("## Spark memory\n\n");
     s.append(
         "Heap figures are sampled in the child every 100 ms by `ShuffleCounter` (after GC: the"
             + " heap pools' usage right after the latest collection). In `local[*]` the driver"
             + " and the executors share this one JVM, so the heap also holds task memory and"
-            + " cached blocks.\n\n");
+            + " cached blocks. OutOfMemoryErrors counts the `java.lang.OutOfMemoryError` lines"
+            + " of the child's stderr over all timed runs (Spark survives some, retrying the"
+            + " allocation).\n\n");
     s.append(
         "| events | run | max heap (MB) | peak heap used (MB) | peak heap after GC (MB) |"
-            + " peak RSS (MB) | spilled to disk (MB) | wall (s) | agreement |\n");
-    s.append("|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
+            + " peak RSS (MB) | spilled to disk (MB) | OutOfMemoryErrors in the log | wall (s) |"
+            + " agreement |\n");
+    s.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (SizeResult r : sizes) {
-      RunRecord median = Benchmark.medianRun(r.spark());
-      memoryRow(s, r, "median timed run", median, agreement(r.agreement()));
-      if (r.smallHeap() != null) {
+      if (r.failure() == null && r.measured()) {
+        RunRecord median = Benchmark.medianRun(r.spark());
+        int oom = r.spark().stream().mapToInt(RunRecord::outOfMemoryErrors).sum();
+        memoryRow(s, r, "median timed run", median, oom, agreement(r.agreement()));
+      }
+      if (r.smallHeapFailure() != null) {
+        s.append(
+            f(
+                "| %,d | small heap -Xmx%s | – | – | – | – | – | – | – | **FAILED**: %s |\n",
+                r.events(), o.smallHeapXmx(), r.smallHeapFailure()));
+      } else if (r.smallHeap() != null) {
         memoryRow(
             s,
             r,
             "small heap -Xmx" + o.smallHeapXmx(),
             r.smallHeap(),
+            r.smallHeap().outOfMemoryErrors(),
             agreement(r.smallHeapAgreement()));
       }
     }
@@ -182,7 +228,7 @@ final class ResultsReport {
   }
 
   private static void memoryRow(
-      StringBuilder s, SizeResult r, String run, RunRecord rec, String agreement) {
+      StringBuilder s, SizeResult r, String run, RunRecord rec, int oom, String agreement) {
     JsonNode st = rec.sparkStages();
     long spilled = 0;
     if (st != null) {
@@ -192,7 +238,7 @@ final class ResultsReport {
     }
     s.append(
         f(
-            "| %,d | %s | %s | %s | %s | %,.0f | %,.0f | %.1f | %s |\n",
+            "| %,d | %s | %s | %s | %s | %,.0f | %,.0f | %d | %.1f | %s |\n",
             r.events(),
             run,
             mb(st, "max_heap_bytes"),
@@ -200,6 +246,7 @@ final class ResultsReport {
             mb(st, "peak_heap_after_gc_bytes"),
             rec.outcome().peakRssMb(),
             spilled / 1048576.0,
+            oom,
             rec.wall(),
             agreement));
   }
