@@ -168,7 +168,8 @@ public final class Benchmark {
 
   /**
    * Everything measured for one size. {@code failure} is set when a warm-up or timed run failed
-   * (the runs before it are kept), {@code smallHeapFailure} when the small-heap run failed.
+   * (the runs before it are kept), {@code smallHeapFailure} when the small-heap run failed; {@code
+   * full} is the one run of the full nightly job (every table), {@code fullFailure} its failure.
    */
   record SizeResult(
       String label,
@@ -181,12 +182,15 @@ public final class Benchmark {
       RunRecord smallHeap,
       List<TableComparison.Result> smallHeapAgreement,
       String failure,
-      String smallHeapFailure) {
+      String smallHeapFailure,
+      RunRecord full,
+      String fullFailure) {
 
     /** True when every run finished and the outputs agree, the small-heap run's included. */
     boolean passes() {
       return failure == null
           && smallHeapFailure == null
+          && fullFailure == null
           && agreement.stream().allMatch(TableComparison.Result::agrees)
           && smallHeapAgreement.stream().allMatch(TableComparison.Result::agrees);
     }
@@ -272,7 +276,8 @@ public final class Benchmark {
                 sparkOut,
                 runs.resolve("spark-" + name),
                 events,
-                o.sparkXmx());
+                o.sparkXmx(),
+                true);
         log(
             "%s spark  %-9s %8.1f s  %,8.0f MB RSS  %d event-level shuffles",
             label, name, s.wall(), s.outcome().peakRssMb(), s.eventLevelShuffles());
@@ -298,6 +303,8 @@ public final class Benchmark {
           null,
           List.of(),
           e.summary(),
+          null,
+          null,
           null);
     }
     DuckDbCoreTables.Outputs oracle =
@@ -325,7 +332,8 @@ public final class Benchmark {
                 smallOut,
                 runs.resolve("spark-small-heap"),
                 events,
-                o.smallHeapXmx());
+                o.smallHeapXmx(),
+                true);
         log(
             "%s spark -Xmx%s %8.1f s  %,8.0f MB RSS",
             label, o.smallHeapXmx(), small.wall(), small.outcome().peakRssMb());
@@ -335,6 +343,29 @@ public final class Benchmark {
         smallFailure = e.summary();
         log("%s small-heap run FAILED: %s", label, e.getMessage());
       }
+    }
+    // The full nightly run (every table, SLA and targets included) once, as its own row.
+    RunRecord full = null;
+    String fullFailure = null;
+    try {
+      full =
+          runSpark(
+              o,
+              moduleFlags,
+              listenerDir,
+              config,
+              data,
+              out.resolve("spark-full"),
+              runs.resolve("spark-full"),
+              events,
+              o.sparkXmx(),
+              false);
+      log(
+          "%s spark full run %8.1f s  %,8.0f MB RSS",
+          label, full.wall(), full.outcome().peakRssMb());
+    } catch (ChildProcess.Failure e) {
+      fullFailure = e.summary();
+      log("%s full run FAILED: %s", label, e.getMessage());
     }
     return new SizeResult(
         label,
@@ -347,7 +378,9 @@ public final class Benchmark {
         small,
         smallAgreement,
         null,
-        smallFailure);
+        smallFailure,
+        full,
+        fullFailure);
   }
 
   /** Generates the dataset unless the marker says it exists with the same spec. */
@@ -397,7 +430,8 @@ public final class Benchmark {
       Path output,
       Path dir,
       long events,
-      String xmx)
+      String xmx,
+      boolean coreOnly)
       throws Exception {
     deleteTree(output);
     deleteTree(dir);
@@ -425,6 +459,9 @@ public final class Benchmark {
             output.toString(),
             "--as-of",
             AS_OF.toString()));
+    if (coreOnly) {
+      command.add("--core-only");
+    }
     ChildProcess.Outcome outcome = ChildProcess.run(command, dir, o.timeoutMinutes());
     Map<String, Double> seconds = new LinkedHashMap<>();
     Map<String, Long> rows = new LinkedHashMap<>();
