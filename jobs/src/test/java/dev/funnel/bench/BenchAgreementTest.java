@@ -42,6 +42,11 @@ class BenchAgreementTest {
     RunResult result =
         new NightlyJob(spark, config).run(new RunRequest(input, output, Benchmark.AS_OF));
     assertEquals(events, result.rowsRead());
+    // The full run at a million events writes the agreement tables too.
+    for (String table :
+        List.of("sla_compliance", "sla_breaches", "targets", "revenue_conversion")) {
+      assertTrue(result.tableRows().get(table) > 0, table + ": " + result.tableRows());
+    }
 
     DuckDbCoreTables.Outputs oracle =
         DuckDbCoreTables.run(

@@ -60,7 +60,15 @@ public final class Benchmark {
           + "stages: [lead, mql, sql, opportunity, won]\n"
           + "lost_stages: [lost, disqualified]\n"
           + "conversion_window_days: 90\n"
-          + "dimensions: [source, segment, owner, region]\n";
+          + "dimensions: [source, segment, owner, region]\n"
+          // The demo's agreement, so that the full run computes SLA, target and revenue tables.
+          + "sla:\n"
+          + "  - {name: mql_handoff, stage: mql, within_hours: 9, clock: business}\n"
+          + "  - {name: sql_followup, stage: sql, within_hours: 168, clock: calendar}\n"
+          + "business_hours: {days: [MON, TUE, WED, THU, FRI], start: \"09:00\", end: \"18:00\"}\n"
+          + "targets:\n"
+          + "  - {name: mql_volume, stage: mql, period: month, leads: 2400}\n"
+          + "  - {name: mql_value, stage: mql, period: month, amount: 25000000, currency: EUR}\n";
 
   /** A progress line of the job: {@code HH:mm:ss <phase> [<rows> rows] <seconds> s}. */
   private static final Pattern PROGRESS =
