@@ -74,16 +74,6 @@ public final class LeadTimeline {
     return duplicates;
   }
 
-  /** The first visit to a stage, or null when the lead never entered it. */
-  public Visit firstVisit(int stage) {
-    for (Visit visit : visits) {
-      if (visit.stage() == stage) {
-        return visit;
-      }
-    }
-    return null;
-  }
-
   /**
    * Collects one lead's events, which must arrive ordered by instant and then stage code (the
    * funnel's tie-break). Exact duplicates (same stage and instant) are merged: for dimensions the
