@@ -27,6 +27,28 @@ class PublishingTest {
   }
 
   @Test
+  void aSwapInterruptedAfterItsCommitMarkerIsFinishedByTheNextRunAndUnmarkedStagingIsDiscarded()
+      throws Exception {
+    String output = tmp.resolve("out").toString();
+    LocalDate day = LocalDate.parse("2025-01-31");
+    Dataset<Row> rows = spark.range(3).toDF("n");
+    // A run that died after writing both tables and its commit marker, before the swap.
+    TablePublisher committed = new TablePublisher(spark, output, day, day + "_committed");
+    committed.stage("table_a", rows, 1);
+    committed.stage("table_b", rows.limit(2), 1);
+    java.nio.file.Files.createFile(Path.of(output, "_staging", day + "_committed", "_COMMITTING"));
+    // A run that died while writing: no marker.
+    TablePublisher dead = new TablePublisher(spark, output, day, day + "_dead");
+    dead.stage("table_a", spark.range(100).toDF("n"), 1);
+
+    TablePublisher.recover(spark.sparkContext().hadoopConfiguration(), output);
+
+    assertEquals(3, spark.read().parquet(output + "/table_a/as_of=" + day).count());
+    assertEquals(2, spark.read().parquet(output + "/table_b/as_of=" + day).count());
+    assertEquals(false, java.nio.file.Files.exists(Path.of(output, "_staging")));
+  }
+
+  @Test
   void rerunReplacesOnlyItsOwnPartitionAndIsIdempotent() {
     String first =
         new Events()
