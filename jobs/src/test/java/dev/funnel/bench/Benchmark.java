@@ -623,7 +623,9 @@ public final class Benchmark {
             zip.stream().anyMatch(e -> e.getName().toLowerCase(Locale.ROOT).contains("duckdb"));
       }
       return new Machine(
-          ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+          ZonedDateTime.now()
+              .truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+              .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
           Runtime.getRuntime().availableProcessors(),
           mem,
           cpu,
