@@ -62,7 +62,8 @@ public final class TablePublisher {
   /** Writes a table to the staging area and returns its row count. */
   public long stage(String table, Dataset<Row> rows, int files) {
     Path target = new Path(runDir, table);
-    Dataset<Row> shaped = files > 0 ? rows.coalesce(files) : rows;
+    // repartition, not coalesce: coalesce would pull the whole upstream stage into one task.
+    Dataset<Row> shaped = files > 0 ? rows.repartition(files) : rows;
     shaped.write().mode(SaveMode.ErrorIfExists).parquet(target.toString());
     long count = spark.read().parquet(target.toString()).count();
     rowCounts.put(table, count);

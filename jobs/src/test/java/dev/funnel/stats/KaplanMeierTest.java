@@ -59,4 +59,18 @@ class KaplanMeierTest {
     assertEquals(0.25, km.survival(2.5), 1e-15);
     assertEquals(3.0, km.quantile(0.9));
   }
+
+  @Test
+  void anExactHalfAfterManyFactorsIsStillTheMedian() {
+    // 265,396 uncensored exits at distinct times: after the 132,698th, S is exactly 0.5, but the
+    // product of 132,698 factors lands a little above it (seen at 10 M events).
+    int n = 265_396;
+    double[] exits = new double[n];
+    for (int i = 0; i < n; i++) {
+      exits[i] = i + 1;
+    }
+    KaplanMeier km = KaplanMeier.fitSorted(exits, new double[0]);
+    assertEquals(132_698.0, km.quantile(0.5));
+    assertEquals(238_857.0, km.quantile(0.9)); // S = (n - k) / n <= 0.1 first at k = 238,857
+  }
 }
