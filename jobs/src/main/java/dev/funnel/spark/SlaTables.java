@@ -1,12 +1,8 @@
 package dev.funnel.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_from_unix_date;
-import static org.apache.spark.sql.functions.inline;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.percentile;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.when;
 
@@ -15,12 +11,20 @@ import dev.funnel.config.FunnelConfig;
 import dev.funnel.config.SlaDefinition;
 import dev.funnel.io.Schemas;
 import dev.funnel.sla.SlaOutcome;
+import dev.funnel.stats.Percentiles;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -33,47 +37,75 @@ public final class SlaTables {
 
   private SlaTables() {}
 
-  /** Per SLA, grain, period of first entry and breakdown: met, breached, pending, percentiles. */
+  private static final StructType PARTIAL =
+      new StructType()
+          .add("sla", DataTypes.StringType, false)
+          .add("grain", DataTypes.StringType, false)
+          .add("cohort_day", DataTypes.IntegerType, false)
+          .add("dimension", DataTypes.StringType, false)
+          .add("dimension_value", DataTypes.StringType, false)
+          .add("met", DataTypes.LongType, false)
+          .add("breached", DataTypes.LongType, false)
+          .add("pending", DataTypes.LongType, false)
+          .add("worked_hours", DataTypes.BinaryType, false);
+
+  private static final StructType CELL =
+      new StructType()
+          .add("sla", DataTypes.StringType, false)
+          .add("grain", DataTypes.StringType, false)
+          .add("cohort_day", DataTypes.IntegerType, false)
+          .add("dimension", DataTypes.StringType, false)
+          .add("dimension_value", DataTypes.StringType, false)
+          .add("met", DataTypes.LongType, false)
+          .add("breached", DataTypes.LongType, false)
+          .add("pending", DataTypes.LongType, false)
+          .add("p50_response_hours", DataTypes.DoubleType, true)
+          .add("p90_response_hours", DataTypes.DoubleType, true);
+
+  /**
+   * Per SLA, grain, period of first entry and breakdown: met, breached, pending and type-7
+   * percentiles of worked leads' response hours. Each partition gathers its counts and response
+   * hours per cell first; a cell's arrays are merged and sorted once.
+   */
   public static Dataset<Row> compliance(Dataset<Row> facts, FunnelConfig config, LocalDate asOf) {
     if (config.slas().isEmpty()) {
       return empty(facts, Schemas.load(Schemas.SLA_COMPLIANCE));
     }
-    Dataset<Row> cells = null;
+    Dataset<Row> standings = null;
     for (int i = 0; i < config.slas().size(); i++) {
+      List<Column> columns = new ArrayList<>();
+      columns.add(lit(config.slas().get(i).name()));
+      columns.add(col(LeadHistories.slaColumn(i, "status")));
+      columns.add(col(LeadHistories.slaColumn(i, "worked")));
+      columns.add(col(LeadHistories.slaColumn(i, "response_hours")));
+      for (Grain grain : GRAINS) {
+        columns.add(col(grain.label() + "_start"));
+      }
+      for (int d = 0; d < config.dimensions().size(); d++) {
+        columns.add(col(LeadHistories.DIM + d));
+      }
       Dataset<Row> sla =
           facts
               .where(col(LeadHistories.slaColumn(i, "status")).isNotNull())
-              .select(
-                  lit(config.slas().get(i).name()).as("sla"),
-                  col(LeadHistories.slaColumn(i, "status")).as("status"),
-                  when(
-                          col(LeadHistories.slaColumn(i, "worked")),
-                          col(LeadHistories.slaColumn(i, "response_hours")))
-                      .as("worked_hours"),
-                  inline(Cohorts.cells(GRAINS, config.dimensions())));
-      cells = cells == null ? sla : cells.unionAll(sla);
+              .select(columns.toArray(Column[]::new));
+      standings = standings == null ? sla : standings.unionAll(sla);
     }
-    Dataset<Row> counts =
-        cells
-            .groupBy("sla", "grain", "cohort_day", "dimension", "dimension_value")
-            .agg(
-                count(lit(1)).as("entered"),
-                countStatus(SlaOutcome.Status.MET).as("met"),
-                countStatus(SlaOutcome.Status.BREACHED).as("breached"),
-                countStatus(SlaOutcome.Status.PENDING).as("pending"),
-                // Spark's exact percentile interpolates linearly between order statistics: type 7.
-                percentile(col("worked_hours"), lit(0.5)).as("p50_response_hours"),
-                percentile(col("worked_hours"), lit(0.9)).as("p90_response_hours"));
+    Dataset<Row> cells =
+        standings
+            .mapPartitions(new PartialCompliance(config.dimensions()), Encoders.row(PARTIAL))
+            .repartition(col("sla"), col("grain"), col("cohort_day"))
+            .sortWithinPartitions("sla", "grain", "cohort_day", "dimension", "dimension_value")
+            .mapPartitions(new CellCompliance(), Encoders.row(CELL));
     Column decided = col("met").plus(col("breached"));
     Dataset<Row> rows =
-        counts.select(
+        cells.select(
             lit(java.sql.Date.valueOf(asOf)).as("as_of"),
             col("sla"),
             col("grain"),
             date_from_unix_date(col("cohort_day")).as("period_start"),
             col("dimension"),
             col("dimension_value"),
-            col("entered"),
+            decided.plus(col("pending")).as("entered"),
             col("met"),
             col("breached"),
             col("pending"),
@@ -81,6 +113,134 @@ public final class SlaTables {
             col("p50_response_hours"),
             col("p90_response_hours"));
     return Conform.toSchema(rows, Schemas.load(Schemas.SLA_COMPLIANCE));
+  }
+
+  /** A cell: SLA, grain, period and breakdown. */
+  private record CellKey(
+      String sla, String grain, int cohortDay, String dimension, String dimensionValue) {}
+
+  /** Counts by status and the worked leads' response hours of one cell. */
+  private static final class Standing {
+    final long[] counts = new long[3];
+    final DurationArrays workedHours = new DurationArrays();
+  }
+
+  /** Gathers one partition's SLA standings per cell. */
+  static final class PartialCompliance implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private final List<String> dimensions;
+
+    PartialCompliance(List<String> dimensions) {
+      this.dimensions = List.copyOf(dimensions);
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      Map<CellKey, Standing> cells = new HashMap<>();
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        String sla = row.getString(0);
+        int status = statusIndex(row.getString(1));
+        boolean worked = row.getBoolean(2);
+        double hours = row.getDouble(3);
+        for (int g = 0; g < GRAINS.size(); g++) {
+          String grain = GRAINS.get(g).label();
+          int day = row.getInt(4 + g);
+          add(cells, new CellKey(sla, grain, day, Cohorts.ALL, Cohorts.ALL), status, worked, hours);
+          for (int d = 0; d < dimensions.size(); d++) {
+            String value = row.getString(4 + GRAINS.size() + d);
+            add(
+                cells,
+                new CellKey(sla, grain, day, dimensions.get(d), value),
+                status,
+                worked,
+                hours);
+          }
+        }
+      }
+      List<Row> out = new ArrayList<>(cells.size());
+      for (Map.Entry<CellKey, Standing> e : cells.entrySet()) {
+        CellKey k = e.getKey();
+        long[] c = e.getValue().counts;
+        out.add(
+            RowFactory.create(
+                k.sla(),
+                k.grain(),
+                k.cohortDay(),
+                k.dimension(),
+                k.dimensionValue(),
+                c[0],
+                c[1],
+                c[2],
+                e.getValue().workedHours.pack()));
+      }
+      return out.iterator();
+    }
+
+    private static int statusIndex(String label) {
+      for (SlaOutcome.Status s : SlaOutcome.Status.values()) {
+        if (s.label().equals(label)) {
+          return s.ordinal();
+        }
+      }
+      throw new IllegalArgumentException("unknown SLA status " + label);
+    }
+
+    private static void add(
+        Map<CellKey, Standing> cells, CellKey key, int status, boolean worked, double hours) {
+      Standing standing = cells.computeIfAbsent(key, k -> new Standing());
+      standing.counts[status]++;
+      if (worked) {
+        standing.workedHours.add(hours);
+      }
+    }
+  }
+
+  /** Merges consecutive partial rows of one cell; type-7 percentiles of the worked hours. */
+  static final class CellCompliance implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      List<Row> out = new ArrayList<>();
+      Row row = rows.hasNext() ? rows.next() : null;
+      while (row != null) {
+        Row first = row;
+        long[] counts = new long[3];
+        DurationArrays hours = new DurationArrays();
+        while (row != null && sameCell(first, row)) {
+          for (int i = 0; i < 3; i++) {
+            counts[i] += row.getLong(5 + i);
+          }
+          hours.addPacked((byte[]) row.get(8));
+          row = rows.hasNext() ? rows.next() : null;
+        }
+        double[] worked = hours.toArray();
+        java.util.Arrays.sort(worked);
+        Percentiles percentiles = Percentiles.of(worked);
+        out.add(
+            RowFactory.create(
+                first.getString(0),
+                first.getString(1),
+                first.getInt(2),
+                first.getString(3),
+                first.getString(4),
+                counts[0],
+                counts[1],
+                counts[2],
+                percentiles.quantile(0.5),
+                percentiles.quantile(0.9)));
+      }
+      return out.iterator();
+    }
+
+    private static boolean sameCell(Row a, Row b) {
+      return a.getInt(2) == b.getInt(2)
+          && a.getString(0).equals(b.getString(0))
+          && a.getString(1).equals(b.getString(1))
+          && a.getString(3).equals(b.getString(3))
+          && a.getString(4).equals(b.getString(4));
+    }
   }
 
   /** One row per lead that breached an SLA, with its dimension values, so someone can act. */
@@ -114,9 +274,5 @@ public final class SlaTables {
 
   private static Dataset<Row> empty(Dataset<Row> facts, StructType schema) {
     return facts.sparkSession().createDataFrame(List.of(), schema);
-  }
-
-  private static Column countStatus(SlaOutcome.Status status) {
-    return sum(when(col("status").equalTo(status.label()), lit(1L)).otherwise(lit(0L)));
   }
 }
