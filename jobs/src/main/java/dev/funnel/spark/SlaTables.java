@@ -14,6 +14,7 @@ import dev.funnel.sla.SlaOutcome;
 import dev.funnel.stats.Percentiles;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -78,12 +79,7 @@ public final class SlaTables {
       columns.add(col(LeadHistories.slaColumn(i, "status")));
       columns.add(col(LeadHistories.slaColumn(i, "worked")));
       columns.add(col(LeadHistories.slaColumn(i, "response_hours")));
-      for (Grain grain : GRAINS) {
-        columns.add(col(grain.label() + "_start"));
-      }
-      for (int d = 0; d < config.dimensions().size(); d++) {
-        columns.add(col(LeadHistories.DIM + d));
-      }
+      columns.addAll(CellRows.columns(GRAINS, config.dimensions().size()));
       Dataset<Row> sla =
           facts
               .where(col(LeadHistories.slaColumn(i, "status")).isNotNull())
@@ -143,20 +139,13 @@ public final class SlaTables {
         int status = statusIndex(row.getString(1));
         boolean worked = row.getBoolean(2);
         double hours = row.getDouble(3);
-        for (int g = 0; g < GRAINS.size(); g++) {
-          String grain = GRAINS.get(g).label();
-          int day = row.getInt(4 + g);
-          add(cells, new CellKey(sla, grain, day, Cohorts.ALL, Cohorts.ALL), status, worked, hours);
-          for (int d = 0; d < dimensions.size(); d++) {
-            String value = row.getString(4 + GRAINS.size() + d);
-            add(
-                cells,
-                new CellKey(sla, grain, day, dimensions.get(d), value),
-                status,
-                worked,
-                hours);
-          }
-        }
+        CellRows.forEachCell(
+            row,
+            4,
+            GRAINS,
+            dimensions,
+            (grain, day, dimension, value) ->
+                add(cells, new CellKey(sla, grain, day, dimension, value), status, worked, hours));
       }
       List<Row> out = new ArrayList<>(cells.size());
       for (Map.Entry<CellKey, Standing> e : cells.entrySet()) {
@@ -202,44 +191,33 @@ public final class SlaTables {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      List<Row> out = new ArrayList<>();
-      Row row = rows.hasNext() ? rows.next() : null;
-      while (row != null) {
-        Row first = row;
-        long[] counts = new long[3];
-        DurationArrays hours = new DurationArrays();
-        while (row != null && sameCell(first, row)) {
-          for (int i = 0; i < 3; i++) {
-            counts[i] += row.getLong(5 + i);
-          }
-          hours.addPacked((byte[]) row.get(8));
-          row = rows.hasNext() ? rows.next() : null;
-        }
-        double[] worked = hours.toArray();
-        java.util.Arrays.sort(worked);
-        Percentiles percentiles = Percentiles.of(worked);
-        out.add(
-            RowFactory.create(
-                first.getString(0),
-                first.getString(1),
-                first.getInt(2),
-                first.getString(3),
-                first.getString(4),
-                counts[0],
-                counts[1],
-                counts[2],
-                percentiles.quantile(0.5),
-                percentiles.quantile(0.9)));
-      }
-      return out.iterator();
+      return CellRows.mergeRuns(rows, 5, CellCompliance::summarise);
     }
 
-    private static boolean sameCell(Row a, Row b) {
-      return a.getInt(2) == b.getInt(2)
-          && a.getString(0).equals(b.getString(0))
-          && a.getString(1).equals(b.getString(1))
-          && a.getString(3).equals(b.getString(3))
-          && a.getString(4).equals(b.getString(4));
+    private static Row summarise(List<Row> partials) {
+      long[] counts = new long[3];
+      DurationArrays hours = new DurationArrays();
+      for (Row partial : partials) {
+        for (int i = 0; i < 3; i++) {
+          counts[i] += partial.getLong(5 + i);
+        }
+        hours.addPacked((byte[]) partial.get(8));
+      }
+      double[] worked = hours.toArray();
+      Arrays.sort(worked);
+      Percentiles percentiles = Percentiles.of(worked);
+      Row cell = partials.get(0);
+      return RowFactory.create(
+          cell.getString(0),
+          cell.getString(1),
+          cell.getInt(2),
+          cell.getString(3),
+          cell.getString(4),
+          counts[0],
+          counts[1],
+          counts[2],
+          percentiles.quantile(0.5),
+          percentiles.quantile(0.9));
     }
   }
 

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_from_unix_date;
 import static org.apache.spark.sql.functions.lit;
 
-import dev.funnel.calendar.Grain;
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.io.Schemas;
 import dev.funnel.stats.DurationSummary;
@@ -64,16 +63,9 @@ public final class TimeInStageTable {
   /** Builds the table from {@link LeadHistories} visit facts. */
   public static Dataset<Row> build(
       Dataset<Row> facts, FunnelConfig config, LocalDate asOfDay, int partitions) {
-    List<Column> columns = new ArrayList<>();
-    columns.add(col("stage"));
-    columns.add(col("duration_hours"));
-    columns.add(col("censored_hours"));
-    for (Grain grain : Cohorts.CORE_GRAINS) {
-      columns.add(col(grain.label() + "_start"));
-    }
-    for (int d = 0; d < config.dimensions().size(); d++) {
-      columns.add(col(LeadHistories.DIM + d));
-    }
+    List<Column> columns =
+        new ArrayList<>(List.of(col("stage"), col("duration_hours"), col("censored_hours")));
+    columns.addAll(CellRows.columns(Cohorts.CORE_GRAINS, config.dimensions().size()));
     Dataset<Row> partials =
         facts
             .where(col("stage").lt(config.stages().nonTerminalCount()))
@@ -138,21 +130,21 @@ public final class TimeInStageTable {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
       Map<CellKey, Durations> cells = new HashMap<>();
-      List<Grain> grains = Cohorts.CORE_GRAINS;
       while (rows.hasNext()) {
         Row row = rows.next();
         int stage = row.getInt(0);
         boolean closed = !row.isNullAt(1);
         double hours = closed ? row.getDouble(1) : row.getDouble(2);
-        for (int g = 0; g < grains.size(); g++) {
-          String grain = grains.get(g).label();
-          int day = row.getInt(3 + g);
-          add(cells, new CellKey(grain, day, stage, Cohorts.ALL, Cohorts.ALL), closed, hours);
-          for (int d = 0; d < dimensions.size(); d++) {
-            String value = row.getString(3 + grains.size() + d);
-            add(cells, new CellKey(grain, day, stage, dimensions.get(d), value), closed, hours);
-          }
-        }
+        CellRows.forEachCell(
+            row,
+            3,
+            Cohorts.CORE_GRAINS,
+            dimensions,
+            (grain, day, dimension, value) ->
+                cells
+                    .computeIfAbsent(
+                        new CellKey(grain, day, stage, dimension, value), k -> new Durations())
+                    .add(closed, hours));
       }
       List<Row> out = new ArrayList<>(cells.size());
       for (Map.Entry<CellKey, Durations> e : cells.entrySet()) {
@@ -169,11 +161,6 @@ public final class TimeInStageTable {
       }
       return out.iterator();
     }
-
-    private static void add(
-        Map<CellKey, Durations> cells, CellKey key, boolean closed, double hours) {
-      cells.computeIfAbsent(key, k -> new Durations()).add(closed, hours);
-    }
   }
 
   /** Merges consecutive partial rows of one cell and summarises the cell. */
@@ -182,45 +169,34 @@ public final class TimeInStageTable {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      List<Row> out = new ArrayList<>();
-      Row row = rows.hasNext() ? rows.next() : null;
-      while (row != null) {
-        Row first = row;
-        Durations durations = new Durations();
-        while (row != null && sameCell(first, row)) {
-          durations.closed.addPacked((byte[]) row.get(5));
-          durations.censored.addPacked((byte[]) row.get(6));
-          row = rows.hasNext() ? rows.next() : null;
-        }
-        DurationSummary s =
-            DurationSummary.of(durations.closed.toArray(), durations.censored.toArray());
-        out.add(
-            RowFactory.create(
-                first.getString(0),
-                first.getInt(1),
-                first.getInt(2),
-                first.getString(3),
-                first.getString(4),
-                s.visits(),
-                s.closed(),
-                s.open(),
-                s.meanHours(),
-                s.p50Hours(),
-                s.p75Hours(),
-                s.p90Hours(),
-                s.p95Hours(),
-                s.kmP50Hours(),
-                s.kmP90Hours()));
-      }
-      return out.iterator();
+      return CellRows.mergeRuns(rows, 5, CellSummaries::summarise);
     }
 
-    private static boolean sameCell(Row a, Row b) {
-      return a.getInt(1) == b.getInt(1)
-          && a.getInt(2) == b.getInt(2)
-          && a.getString(0).equals(b.getString(0))
-          && a.getString(3).equals(b.getString(3))
-          && a.getString(4).equals(b.getString(4));
+    private static Row summarise(List<Row> partials) {
+      Durations durations = new Durations();
+      for (Row partial : partials) {
+        durations.closed.addPacked((byte[]) partial.get(5));
+        durations.censored.addPacked((byte[]) partial.get(6));
+      }
+      DurationSummary s =
+          DurationSummary.of(durations.closed.toArray(), durations.censored.toArray());
+      Row cell = partials.get(0);
+      return RowFactory.create(
+          cell.getString(0),
+          cell.getInt(1),
+          cell.getInt(2),
+          cell.getString(3),
+          cell.getString(4),
+          s.visits(),
+          s.closed(),
+          s.open(),
+          s.meanHours(),
+          s.p50Hours(),
+          s.p75Hours(),
+          s.p90Hours(),
+          s.p95Hours(),
+          s.kmP50Hours(),
+          s.kmP90Hours());
     }
   }
 }

@@ -1,0 +1,91 @@
+package dev.funnel.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.funnel.calendar.Grain;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Row;
+
+/**
+ * The two row-level halves of the per-partition cell aggregations ({@link TimeInStageTable}, {@link
+ * SlaTables}): the cohort cells a fact row counts in (the row-by-row form of {@link
+ * Cohorts#cells}), and, after the shuffle, the runs of partial rows that belong to one cell.
+ */
+final class CellRows {
+  private CellRows() {}
+
+  /** Receives one cell of a fact row. */
+  @FunctionalInterface
+  interface CellSink {
+    /** One cell: grain label, period start (epoch day), dimension and its value. */
+    void accept(String grain, int cohortDay, String dimension, String dimensionValue);
+  }
+
+  /**
+   * The columns {@link #forEachCell} reads, to be selected after the caller's own: each grain's
+   * period start, then each first-touch dimension value.
+   */
+  static List<Column> columns(List<Grain> grains, int dimensionCount) {
+    List<Column> columns = new ArrayList<>();
+    for (Grain grain : grains) {
+      columns.add(col(grain.label() + "_start"));
+    }
+    for (int d = 0; d < dimensionCount; d++) {
+      columns.add(col(LeadHistories.DIM + d));
+    }
+    return columns;
+  }
+
+  /**
+   * Calls {@code sink} for every cell of {@code row}, whose {@link #columns} start at {@code
+   * first}: per grain, the total row and one breakdown per dimension.
+   */
+  static void forEachCell(
+      Row row, int first, List<Grain> grains, List<String> dimensions, CellSink sink) {
+    int firstDimension = first + grains.size();
+    for (int g = 0; g < grains.size(); g++) {
+      String grain = grains.get(g).label();
+      int day = row.getInt(first + g);
+      sink.accept(grain, day, Cohorts.ALL, Cohorts.ALL);
+      for (int d = 0; d < dimensions.size(); d++) {
+        sink.accept(grain, day, dimensions.get(d), row.getString(firstDimension + d));
+      }
+    }
+  }
+
+  /**
+   * One {@code summary} row per run of consecutive rows with equal first {@code keyWidth} columns;
+   * the rows must be sorted (or at least clustered) by those columns.
+   */
+  static Iterator<Row> mergeRuns(
+      Iterator<Row> sorted, int keyWidth, Function<List<Row>, Row> summary) {
+    List<Row> out = new ArrayList<>();
+    List<Row> run = new ArrayList<>();
+    while (sorted.hasNext()) {
+      Row row = sorted.next();
+      if (!run.isEmpty() && !sameKey(run.get(0), row, keyWidth)) {
+        out.add(summary.apply(run));
+        run = new ArrayList<>();
+      }
+      run.add(row);
+    }
+    if (!run.isEmpty()) {
+      out.add(summary.apply(run));
+    }
+    return out.iterator();
+  }
+
+  private static boolean sameKey(Row a, Row b, int keyWidth) {
+    for (int i = 0; i < keyWidth; i++) {
+      if (!Objects.equals(a.get(i), b.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
