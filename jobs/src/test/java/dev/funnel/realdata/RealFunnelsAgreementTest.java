@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
 class RealFunnelsAgreementTest {
   private final SparkSession spark = SparkTestSession.get();
   @TempDir Path tmp;
+
+  @BeforeEach
+  void needsTheSharedDatasets() {
+    RealDatasets.assumePresent();
+  }
 
   @Test
   void olistMarketingFunnel() {
