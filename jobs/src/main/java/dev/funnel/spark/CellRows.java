@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 
@@ -58,24 +57,41 @@ final class CellRows {
     }
   }
 
+  /** Folds the partial rows of one cell into its summary row. */
+  interface CellMerge<A> {
+    /** A fresh accumulator for a cell. */
+    A start();
+
+    /** Adds one partial row of the cell. */
+    void add(A accumulator, Row partial);
+
+    /** The cell's summary row; {@code cell} is its first partial row (for the key columns). */
+    Row finish(Row cell, A accumulator);
+  }
+
   /**
-   * One {@code summary} row per run of consecutive rows with equal first {@code keyWidth} columns;
-   * the rows must be sorted (or at least clustered) by those columns.
+   * One summary row per run of consecutive rows with equal first {@code keyWidth} columns; the rows
+   * must be sorted (or at least clustered) by those columns. Each partial row is folded in as it
+   * comes, so a cell's partial rows are never all held at once.
    */
-  static Iterator<Row> mergeRuns(
-      Iterator<Row> sorted, int keyWidth, Function<List<Row>, Row> summary) {
+  static <A> Iterator<Row> mergeRuns(Iterator<Row> sorted, int keyWidth, CellMerge<A> merge) {
     List<Row> out = new ArrayList<>();
-    List<Row> run = new ArrayList<>();
+    Row cell = null;
+    A accumulator = null;
     while (sorted.hasNext()) {
       Row row = sorted.next();
-      if (!run.isEmpty() && !sameKey(run.get(0), row, keyWidth)) {
-        out.add(summary.apply(run));
-        run = new ArrayList<>();
+      if (cell != null && !sameKey(cell, row, keyWidth)) {
+        out.add(merge.finish(cell, accumulator));
+        cell = null;
       }
-      run.add(row);
+      if (cell == null) {
+        cell = row;
+        accumulator = merge.start();
+      }
+      merge.add(accumulator, row);
     }
-    if (!run.isEmpty()) {
-      out.add(summary.apply(run));
+    if (cell != null) {
+      out.add(merge.finish(cell, accumulator));
     }
     return out.iterator();
   }

@@ -186,27 +186,34 @@ public final class SlaTables {
   }
 
   /** Merges consecutive partial rows of one cell; type-7 percentiles of the worked hours. */
-  static final class CellCompliance implements MapPartitionsFunction<Row, Row> {
+  static final class CellCompliance
+      implements MapPartitionsFunction<Row, Row>, CellRows.CellMerge<Standing> {
     private static final long serialVersionUID = 1L;
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      return CellRows.mergeRuns(rows, 5, CellCompliance::summarise);
+      return CellRows.mergeRuns(rows, 5, this);
     }
 
-    private static Row summarise(List<Row> partials) {
-      long[] counts = new long[3];
-      DurationArrays hours = new DurationArrays();
-      for (Row partial : partials) {
-        for (int i = 0; i < 3; i++) {
-          counts[i] += partial.getLong(5 + i);
-        }
-        hours.addPacked((byte[]) partial.get(8));
+    @Override
+    public Standing start() {
+      return new Standing();
+    }
+
+    @Override
+    public void add(Standing standing, Row partial) {
+      for (int i = 0; i < 3; i++) {
+        standing.counts[i] += partial.getLong(5 + i);
       }
-      double[] worked = hours.toArray();
+      standing.workedHours.addPacked((byte[]) partial.get(8));
+    }
+
+    @Override
+    public Row finish(Row cell, Standing standing) {
+      double[] worked = standing.workedHours.toArray();
       Arrays.sort(worked);
       Percentiles percentiles = Percentiles.of(worked);
-      Row cell = partials.get(0);
+      long[] counts = standing.counts;
       return RowFactory.create(
           cell.getString(0),
           cell.getString(1),

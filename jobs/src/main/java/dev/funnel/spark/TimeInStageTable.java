@@ -164,23 +164,30 @@ public final class TimeInStageTable {
   }
 
   /** Merges consecutive partial rows of one cell and summarises the cell. */
-  static final class CellSummaries implements MapPartitionsFunction<Row, Row> {
+  static final class CellSummaries
+      implements MapPartitionsFunction<Row, Row>, CellRows.CellMerge<Durations> {
     private static final long serialVersionUID = 1L;
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      return CellRows.mergeRuns(rows, 5, CellSummaries::summarise);
+      return CellRows.mergeRuns(rows, 5, this);
     }
 
-    private static Row summarise(List<Row> partials) {
-      Durations durations = new Durations();
-      for (Row partial : partials) {
-        durations.closed.addPacked((byte[]) partial.get(5));
-        durations.censored.addPacked((byte[]) partial.get(6));
-      }
+    @Override
+    public Durations start() {
+      return new Durations();
+    }
+
+    @Override
+    public void add(Durations durations, Row partial) {
+      durations.closed.addPacked((byte[]) partial.get(5));
+      durations.censored.addPacked((byte[]) partial.get(6));
+    }
+
+    @Override
+    public Row finish(Row cell, Durations durations) {
       DurationSummary s =
           DurationSummary.of(durations.closed.toArray(), durations.censored.toArray());
-      Row cell = partials.get(0);
       return RowFactory.create(
           cell.getString(0),
           cell.getInt(1),

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Assumptions;
  * instants in the funnel's time zone.
  */
 final class RealDatasets {
-  /** Olist's leads contacted Brazil; its dates and timestamps are São Paulo wall-clock times. */
+  /** Olist is a Brazilian marketplace; its dates and timestamps are São Paulo wall-clock times. */
   static final String OLIST_ZONE = "America/Sao_Paulo";
 
   /** The CRM export's dates are calendar days of a US company. */
@@ -79,7 +79,8 @@ final class RealDatasets {
     }
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       Path candidate = dir.resolve("shared").resolve("datasets");
-      if (Files.isDirectory(candidate)) {
+      if (Files.isDirectory(candidate.resolve("olist-marketing-funnel"))
+          && Files.isDirectory(candidate.resolve("crm-sales-pipeline"))) {
         return Optional.of(candidate);
       }
     }

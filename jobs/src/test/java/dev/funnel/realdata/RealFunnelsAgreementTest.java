@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The nightly job on the two real funnels of {@code ../shared/datasets}: its row accounting and
  * figures counted by hand from the CSV files, and all three core tables against the independent
- * DuckDB SQL. Real data brings what generators rarely do: a deal won two days before its first
+ * DuckDB SQL. Real data brings what generators rarely do: a deal won 28 hours before its first
  * contact, empty acquisition channels, deals closed on the day they were created, and a funnel of
  * only two stages without lost stages.
  */
