@@ -3,6 +3,8 @@ package dev.funnel.io;
 import dev.funnel.config.FunnelConfig;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -47,17 +49,47 @@ public final class EventSource {
    */
   public record Input(Dataset<Row> rows, long footerRows) {}
 
-  /** Validates and reads the input dataset at {@code path}. */
+  /**
+   * Validates and reads the input dataset at {@code path}. Files that store an accepted alternative
+   * type ({@link InputTypes}) are read with it and converted, so the rows always have the declared
+   * schema.
+   */
   public static Input read(SparkSession spark, String path, FunnelConfig config) {
     StructType declared = declaredSchema(config);
     InputValidator.Listing listing =
         InputValidator.validate(
             spark.sparkContext().hadoopConfiguration(), path, declared, requiredColumns(config));
-    DataFrameReader reader = spark.read().schema(declared);
-    if (!listing.hivePartitioned()) {
-      // Plain nested folders are not partitions; read every file below the root.
-      reader = reader.option("recursiveFileLookup", "true");
+    if (listing.nanosecondTimestamps()) {
+      // Without it Spark refuses nanosecond timestamps; with it they arrive as INT64 nanoseconds,
+      // which InputTypes.convert floors to microseconds. Nothing else is read differently.
+      spark.conf().set(InputTypes.NANOS_AS_LONG, "true");
     }
-    return new Input(reader.parquet(path), listing.rows());
+    Dataset<Row> rows = null;
+    for (InputValidator.FileGroup group : listing.groups()) {
+      DataFrameReader reader = spark.read().schema(group.readSchema());
+      if (!listing.hivePartitioned()) {
+        // Plain nested folders are not partitions; read every file below the root.
+        reader = reader.option("recursiveFileLookup", "true");
+      } else if (listing.groups().size() > 1) {
+        reader = reader.option("basePath", path);
+      }
+      Dataset<Row> groupRows =
+          listing.groups().size() == 1
+              ? reader.parquet(path)
+              : reader.parquet(group.files().stream().map(Path::toString).toArray(String[]::new));
+      groupRows = groupRows.select(converted(declared, group.readSchema()));
+      rows = rows == null ? groupRows : rows.unionAll(groupRows);
+    }
+    return new Input(rows, listing.rows());
+  }
+
+  private static Column[] converted(StructType declared, StructType read) {
+    Column[] columns = new Column[declared.size()];
+    for (int i = 0; i < columns.length; i++) {
+      StructField field = declared.fields()[i];
+      columns[i] =
+          InputTypes.convert(field.name(), read.apply(field.name()).dataType(), field.dataType());
+    }
+    return columns;
   }
 }

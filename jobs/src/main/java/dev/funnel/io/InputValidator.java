@@ -2,7 +2,9 @@ package dev.funnel.io;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -12,14 +14,20 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * Checks the input before any heavy work, from the Parquet footers alone: every data file must be
- * readable Parquet and carry the required columns with the declared types. Each problem is an
- * {@link InputException} naming the path, the column, what was expected and what was found.
+ * readable Parquet and carry the required columns with the declared types, or with an alternative
+ * that {@link InputTypes} accepts. Each problem is an {@link InputException} naming the path, the
+ * column, what was expected and what was found.
  */
 public final class InputValidator {
   private static final Pattern PARTITION_DIRECTORY = Pattern.compile("[^=/]+=[^/]*");
@@ -32,8 +40,23 @@ public final class InputValidator {
    * @param files data files
    * @param rows rows according to the footers
    * @param hivePartitioned every directory below the root is a {@code key=value} partition
+   * @param groups the files grouped by the schema to read them with: one group when every file
+   *     stores the declared types (or the same accepted alternatives)
+   * @param nanosecondTimestamps some file stores a nanosecond timestamp, which Spark reads only as
+   *     its INT64 ({@link InputTypes#NANOS_AS_LONG})
    */
-  public record Listing(List<Path> files, long rows, boolean hivePartitioned) {}
+  public record Listing(
+      List<Path> files,
+      long rows,
+      boolean hivePartitioned,
+      List<FileGroup> groups,
+      boolean nanosecondTimestamps) {}
+
+  /**
+   * Files read with one schema: the declared columns, each with the type requested from these files
+   * (see {@link InputTypes}).
+   */
+  public record FileGroup(StructType readSchema, List<Path> files) {}
 
   /**
    * Validates every data file under {@code root} against the declared schema.
@@ -64,21 +87,30 @@ public final class InputValidator {
               + " of Parquet files with columns lead_id, stage, entered_at",
           root, directories[0]);
     }
-    ParquetToSparkSchemaConverter converter =
-        new ParquetToSparkSchemaConverter(org.apache.spark.sql.internal.SQLConf.get());
+    // Convert footers as the reader will see them: nanosecond timestamps as their INT64.
+    SQLConf conf = SQLConf.get().clone();
+    conf.setConfString(InputTypes.NANOS_AS_LONG, "true");
+    ParquetToSparkSchemaConverter converter = new ParquetToSparkSchemaConverter(conf);
+    Map<StructType, List<Path>> groups = new LinkedHashMap<>();
+    boolean nanos = false;
     long rows = 0;
     for (Path file : files) {
       ParquetMetadata footer = footer(fs, hadoop, file);
       rows += footer.getBlocks().stream().mapToLong(b -> b.getRowCount()).sum();
-      StructType found = converter.convert(footer.getFileMetaData().getSchema());
-      check(file, found, declared, required);
+      MessageType parquetSchema = footer.getFileMetaData().getSchema();
+      StructType readSchema =
+          readSchema(file, converter.convert(parquetSchema), parquetSchema, declared, required);
+      nanos |= hasNanosecondTimestamp(parquetSchema, declared);
+      groups.computeIfAbsent(readSchema, k -> new ArrayList<>()).add(file);
     }
     if (rows == 0) {
       throw InputException.of(
           "input %s has no rows (%d Parquet files, all empty); nothing to compute",
           root, files.size());
     }
-    return new Listing(List.copyOf(files), rows, hive[0]);
+    List<FileGroup> fileGroups = new ArrayList<>();
+    groups.forEach((schema, groupFiles) -> fileGroups.add(new FileGroup(schema, groupFiles)));
+    return new Listing(List.copyOf(files), rows, hive[0], List.copyOf(fileGroups), nanos);
   }
 
   private static void list(
@@ -130,8 +162,14 @@ public final class InputValidator {
     }
   }
 
-  private static void check(
-      Path file, StructType found, StructType declared, Set<String> required) {
+  /** The schema to read {@code file} with, or an {@link InputException} for its first problem. */
+  private static StructType readSchema(
+      Path file,
+      StructType found,
+      MessageType parquetSchema,
+      StructType declared,
+      Set<String> required) {
+    StructType read = new StructType();
     for (StructField expected : declared.fields()) {
       StructField actual = find(found, expected.name());
       if (actual == null) {
@@ -143,17 +181,46 @@ public final class InputValidator {
               expected.dataType().simpleString(),
               String.join(", ", found.fieldNames()));
         }
+        read = read.add(expected);
         continue;
       }
-      if (!actual.dataType().equals(expected.dataType())) {
+      DataType readType =
+          InputTypes.readType(
+              expected.dataType(),
+              actual.dataType(),
+              isNanosecondTimestamp(parquetSchema, expected.name()));
+      if (readType == null) {
         throw InputException.of(
-            "input file %s: column '%s' has type %s, expected %s",
+            "input file %s: column '%s' has type %s, expected %s%s",
             file,
             expected.name(),
             actual.dataType().simpleString(),
-            expected.dataType().simpleString());
+            expected.dataType().simpleString(),
+            InputTypes.alternatives(expected.dataType()));
+      }
+      read = read.add(expected.name(), readType, true, expected.metadata());
+    }
+    return read;
+  }
+
+  private static boolean hasNanosecondTimestamp(MessageType parquetSchema, StructType declared) {
+    for (String name : declared.fieldNames()) {
+      if (isNanosecondTimestamp(parquetSchema, name)) {
+        return true;
       }
     }
+    return false;
+  }
+
+  private static boolean isNanosecondTimestamp(MessageType parquetSchema, String name) {
+    if (!parquetSchema.containsField(name)) {
+      return false;
+    }
+    Type type = parquetSchema.getType(name);
+    return type.isPrimitive()
+        && type.getLogicalTypeAnnotation()
+            instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation timestamp
+        && timestamp.getUnit() == LogicalTypeAnnotation.TimeUnit.NANOS;
   }
 
   private static StructField find(StructType schema, String name) {
