@@ -42,6 +42,9 @@ public final class Schemas {
   /** Output: won leads and revenue per stage cohort. */
   public static final String REVENUE_CONVERSION = "revenue_conversion";
 
+  /** The dimension and dimension value of a breakdown table's total rows. */
+  public static final String ALL = "(all)";
+
   /** Tables whose rows carry the lead's dimension values as columns. */
   public static final List<String> WITH_DIMENSION_COLUMNS =
       List.of(STAGE_VISITS, REJECTED_EVENTS, SLA_BREACHES);

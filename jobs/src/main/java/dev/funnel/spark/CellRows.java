@@ -3,6 +3,7 @@ package dev.funnel.spark;
 import static org.apache.spark.sql.functions.col;
 
 import dev.funnel.calendar.Grain;
+import dev.funnel.io.Schemas;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -50,7 +51,7 @@ final class CellRows {
     for (int g = 0; g < grains.size(); g++) {
       String grain = grains.get(g).label();
       int day = row.getInt(first + g);
-      sink.accept(grain, day, Cohorts.ALL, Cohorts.ALL);
+      sink.accept(grain, day, Schemas.ALL, Schemas.ALL);
       for (int d = 0; d < dimensions.size(); d++) {
         sink.accept(grain, day, dimensions.get(d), row.getString(firstDimension + d));
       }

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.struct;
 import dev.funnel.calendar.FunnelCalendar;
 import dev.funnel.calendar.Grain;
 import dev.funnel.config.FunnelConfig;
+import dev.funnel.io.Schemas;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,9 +24,6 @@ import org.apache.spark.sql.types.DataTypes;
  * {@code (all)} row and one row per dimension, never cross products).
  */
 public final class Cohorts {
-  /** The dimension and dimension value of total rows. */
-  public static final String ALL = "(all)";
-
   /** The grains of the core tables, in output order. */
   public static final List<Grain> CORE_GRAINS = List.of(Grain.WEEK, Grain.MONTH);
 
@@ -41,7 +39,7 @@ public final class Cohorts {
     List<Column> cells = new ArrayList<>();
     for (Grain grain : grains) {
       Column day = col(grain.label() + "_start");
-      cells.add(cell(grain, day, lit(ALL), lit(ALL)));
+      cells.add(cell(grain, day, lit(Schemas.ALL), lit(Schemas.ALL)));
       for (int d = 0; d < dimensions.size(); d++) {
         cells.add(cell(grain, day, lit(dimensions.get(d)), col(LeadHistories.DIM + d)));
       }

@@ -212,7 +212,7 @@ public final class LeadHistories {
         values[i++] = v.hasExit() ? v.nextStage() : null;
         values[i++] = v.isClosed() ? v.durationHours() : null;
         values[i++] = v.isOpen();
-        values[i++] = v.isOpen() ? Visit.hoursBetween(v.enteredAt(), asOfMicros) : null;
+        values[i++] = v.isOpen() ? FunnelCalendar.hoursBetween(v.enteredAt(), asOfMicros) : null;
         java.time.LocalDate day = calendar.localDate(v.enteredAt());
         values[i++] = epochDay(Grain.DAY, day);
         values[i++] = epochDay(Grain.WEEK, day);
