@@ -15,6 +15,14 @@ import dev.funnel.calendar.FunnelCalendar;
 public record Visit(
     int stage, int visitNumber, long enteredAt, long exitedAt, int nextStage, boolean terminal) {
 
+  /**
+   * The lead's first visit to this stage: the one definition of "first entry into a stage" (SLA
+   * standings, targets, and, for non-terminal main-path stages, conversion cohorts count it).
+   */
+  public boolean isFirstVisit() {
+    return visitNumber == 1;
+  }
+
   /** True when the lead has a later event with a different stage. */
   public boolean hasExit() {
     return exitedAt != LeadTimeline.NO_TIME;
