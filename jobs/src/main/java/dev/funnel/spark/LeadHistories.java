@@ -87,10 +87,11 @@ public final class LeadHistories {
                 sum(col(VisitFacts.LEAD_EVENTS)),
                 sum(col(VisitFacts.LEAD_DUPLICATES)))
             .first();
-    return new Totals(
-        totals.isNullAt(0) ? 0 : totals.getLong(0),
-        totals.isNullAt(1) ? 0 : totals.getLong(1),
-        totals.isNullAt(2) ? 0 : totals.getLong(2));
+    long[] sums = new long[totals.size()];
+    for (int i = 0; i < sums.length; i++) {
+      sums[i] = totals.isNullAt(i) ? 0 : totals.getLong(i); // a sum over no rows is null
+    }
+    return new Totals(sums[0], sums[1], sums[2]);
   }
 
   /** Where the lead pass finds its inputs in a candidate row, looked up by name once. */

@@ -266,9 +266,7 @@ public final class SlaTables {
       columns.add(timestamp_micros(col(VisitFacts.EXITED_AT)).as("worked_at"));
       columns.add(col(VisitFacts.sla(i, VisitFacts.SLA_RESPONSE_HOURS)).as("response_hours"));
       columns.add(lit(sla.withinHours()).as("within_hours"));
-      for (int d = 0; d < dimensions.size(); d++) {
-        columns.add(col(VisitFacts.dimension(d)).as(dimensions.get(d)));
-      }
+      columns.addAll(VisitFacts.namedDimensions(dimensions));
       Dataset<Row> breached =
           facts
               .where(

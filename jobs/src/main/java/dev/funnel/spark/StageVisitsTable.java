@@ -29,10 +29,7 @@ public final class StageVisitsTable {
     columns.add(StageNames.name(config.stages(), col(VisitFacts.NEXT_STAGE)).as("next_stage"));
     columns.add(col(VisitFacts.DURATION_HOURS).as("duration_hours"));
     columns.add(col(VisitFacts.IS_OPEN).as("is_open"));
-    List<String> dimensions = config.dimensions();
-    for (int d = 0; d < dimensions.size(); d++) {
-      columns.add(col(VisitFacts.dimension(d)).as(dimensions.get(d)));
-    }
+    columns.addAll(VisitFacts.namedDimensions(config.dimensions()));
     Dataset<Row> rows = run.facts().select(columns.toArray(Column[]::new));
     return Conform.toSchema(rows, OutputTable.schema(Schemas.STAGE_VISITS, run.config()));
   }

@@ -120,6 +120,41 @@ public final class VisitFacts {
     return DIM + d;
   }
 
+  /**
+   * The first-touch dimension columns under the configured dimension names ({@code dim_0 AS
+   * source}, …), as the tables with dimension columns carry them.
+   */
+  public static java.util.List<org.apache.spark.sql.Column> namedDimensions(
+      java.util.List<String> dimensions) {
+    java.util.List<org.apache.spark.sql.Column> columns = new java.util.ArrayList<>();
+    for (int d = 0; d < dimensions.size(); d++) {
+      columns.add(org.apache.spark.sql.functions.col(dimension(d)).as(dimensions.get(d)));
+    }
+    return columns;
+  }
+
+  /**
+   * The first stage entry of a visit-fact row (read by name), to apply {@link
+   * dev.funnel.timeline.StageEntry#convertedWithin} and its siblings at any age; null on rows that
+   * are not {@link #IS_ENTRY}.
+   */
+  public static dev.funnel.timeline.StageEntry stageEntry(org.apache.spark.sql.Row fact) {
+    if (!fact.<Boolean>getAs(IS_ENTRY)) {
+      return null;
+    }
+    return new dev.funnel.timeline.StageEntry(
+        fact.<Integer>getAs(STAGE),
+        fact.<Long>getAs(ENTERED_AT),
+        instant(fact, CONVERTED_AT),
+        instant(fact, WON_AT),
+        instant(fact, LOST_AT));
+  }
+
+  private static long instant(org.apache.spark.sql.Row fact, String column) {
+    Long micros = fact.getAs(column);
+    return micros == null ? dev.funnel.timeline.LeadTimeline.NO_TIME : micros;
+  }
+
   /** The name of a per-SLA column: sla_0_status, sla_0_worked, sla_0_response_hours. */
   public static String sla(int sla, String field) {
     return "sla_" + sla + "_" + field;

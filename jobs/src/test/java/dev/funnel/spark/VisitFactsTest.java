@@ -80,6 +80,13 @@ class VisitFactsTest {
     assertNull(first.getAs(VisitFacts.WON_AT));
     assertNull(first.getAs(VisitFacts.LOST_AT));
 
+    // The entry read back from the row decides conversion at any age by the one rule.
+    dev.funnel.timeline.StageEntry entry = VisitFacts.stageEntry(first);
+    long thirtyHours = 30L * 3_600_000_000L;
+    assertTrue(entry.convertedWithin(thirtyHours));
+    assertFalse(entry.convertedWithin(thirtyHours - 1));
+    assertEquals(dev.funnel.timeline.LeadTimeline.NO_TIME, entry.wonAt());
+
     Row second = facts.get(1);
     assertEquals(0, (int) second.getAs(VisitFacts.LEAD_EVENTS));
     assertTrue((boolean) second.getAs(VisitFacts.IS_OPEN));
