@@ -42,6 +42,12 @@ public final class Schemas {
   /** Output: won leads and revenue per stage cohort. */
   public static final String REVENUE_CONVERSION = "revenue_conversion";
 
+  /** Output: flagged anomalies and cells too small to judge. */
+  public static final String ANOMALIES = "anomalies";
+
+  /** Output: every judged anomaly check, flagged or not. */
+  public static final String ANOMALY_CHECKS = "anomaly_checks";
+
   /** The dimension and dimension value of a breakdown table's total rows. */
   public static final String ALL = "(all)";
 

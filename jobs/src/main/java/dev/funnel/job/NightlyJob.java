@@ -10,6 +10,7 @@ import dev.funnel.io.OutputLock;
 import dev.funnel.io.RunManifest;
 import dev.funnel.io.Schemas;
 import dev.funnel.io.TablePublisher;
+import dev.funnel.spark.AnomalyTables;
 import dev.funnel.spark.EventCleaning;
 import dev.funnel.spark.LeadHistories;
 import dev.funnel.spark.OutputTable;
@@ -55,7 +56,9 @@ public final class NightlyJob {
           OutputTable.full(Schemas.REVENUE_CONVERSION, ONE_FILE, RevenueConversionTable::build),
           OutputTable.full(Schemas.SLA_COMPLIANCE, ONE_FILE, SlaTables::compliance),
           OutputTable.full(Schemas.SLA_BREACHES, ONE_FILE, SlaTables::breaches),
-          OutputTable.full(Schemas.TARGETS, ONE_FILE, TargetsTable::build));
+          OutputTable.full(Schemas.TARGETS, ONE_FILE, TargetsTable::build),
+          OutputTable.full(Schemas.ANOMALY_CHECKS, ONE_FILE, AnomalyTables::checks),
+          OutputTable.full(Schemas.ANOMALIES, ONE_FILE, AnomalyTables::anomalies));
 
   /** Spark job description of the input validation and the lead pass (tables use their name). */
   static final String LEAD_PASS = "lead pass";
@@ -108,7 +111,15 @@ public final class NightlyJob {
     Observation rowClasses = new Observation("row_classes");
     TablePublisher publisher = new TablePublisher(spark, request.output(), request.asOf(), runId);
     try (RunContext run =
-        new RunContext(spark, config, request.asOf(), partitions, classified, rowClasses, facts)) {
+        new RunContext(
+            spark,
+            config,
+            request.asOf(),
+            request.output(),
+            partitions,
+            classified,
+            rowClasses,
+            facts)) {
       sc.setJobDescription(LEAD_PASS);
       LeadHistories.Totals totals = LeadHistories.totals(facts);
       progress.done(LEAD_PASS, totals.leads());

@@ -32,13 +32,16 @@ public final class RunContext implements AutoCloseable {
   private final Dataset<Row> classified;
   private final Observation rowClasses;
   private final Dataset<Row> facts;
+  private final String output;
   private final Map<SharedResult, Dataset<Row>> shared = new IdentityHashMap<>();
+  private final Map<SharedValue<?>, Object> values = new IdentityHashMap<>();
 
   /**
    * The context of a run.
    *
    * @param asOfDay the {@code --as-of} day; the as-of instant is the start of the next day in the
    *     funnel's zone
+   * @param output root of the output tables (earlier runs' published tables live there)
    * @param partitions shuffle partitions for event-level data
    * @param classified input rows with their row class ({@link EventCleaning#classify})
    * @param rowClasses the observation that counts the row classes while rejected_events is written
@@ -49,6 +52,7 @@ public final class RunContext implements AutoCloseable {
       SparkSession spark,
       FunnelConfig config,
       LocalDate asOfDay,
+      String output,
       int partitions,
       Dataset<Row> classified,
       Observation rowClasses,
@@ -58,6 +62,7 @@ public final class RunContext implements AutoCloseable {
     this.calendar = new FunnelCalendar(config.zone());
     this.asOfDay = Objects.requireNonNull(asOfDay);
     this.asOf = calendar.asOfInstant(asOfDay);
+    this.output = output;
     this.partitions = partitions;
     this.classified = classified;
     this.rowClasses = rowClasses;
@@ -94,6 +99,11 @@ public final class RunContext implements AutoCloseable {
     return FunnelCalendar.toMicros(asOf);
   }
 
+  /** The root of the output tables, where earlier runs' published tables can be read. */
+  public String output() {
+    return output;
+  }
+
   /** Shuffle partitions for event-level data (sized from the input's row count). */
   public int partitions() {
     return partitions;
@@ -127,6 +137,15 @@ public final class RunContext implements AutoCloseable {
     return value;
   }
 
+  /** The run's value of a shared driver-side value: computed on first use, the same afterwards. */
+  @SuppressWarnings("unchecked")
+  public synchronized <T> T value(SharedValue<T> value) {
+    if (!values.containsKey(value)) {
+      values.put(value, value.compute(this));
+    }
+    return (T) values.get(value);
+  }
+
   /** The shared intermediates computed so far (for tests and logs). */
   public synchronized List<SharedResult> sharedResults() {
     return List.copyOf(shared.keySet());
@@ -137,6 +156,7 @@ public final class RunContext implements AutoCloseable {
   public synchronized void close() {
     List<Dataset<Row>> cached = new ArrayList<>(shared.values());
     shared.clear();
+    values.clear();
     for (Dataset<Row> d : cached) {
       d.unpersist();
     }

@@ -93,7 +93,7 @@ class RunShapeTest {
     Dataset<Row> first;
     try (RunContext run =
         new RunContext(
-            spark, Funnels.berlin(), LocalDate.parse("2025-01-31"), 1, null, null, null)) {
+            spark, Funnels.berlin(), LocalDate.parse("2025-01-31"), "out", 1, null, null, null)) {
       first = run.shared(numbers);
       assertSame(first, run.shared(numbers));
       assertEquals(1, computed.get());
@@ -109,7 +109,7 @@ class RunShapeTest {
     Dataset<Row> shared = null;
     try (RunContext run =
         new RunContext(
-            spark, Funnels.berlin(), LocalDate.parse("2025-01-31"), 1, null, null, null)) {
+            spark, Funnels.berlin(), LocalDate.parse("2025-01-31"), "out", 1, null, null, null)) {
       shared = run.shared(numbers);
       throw new IllegalStateException("a table failed");
     } catch (IllegalStateException expected) {
