@@ -32,8 +32,11 @@ import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,6 +60,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   /** Kinds of the quick mode when --kinds is not given. */
   static final List<String> QUICK_KINDS = List.of(EvaluationCase.NULL, "conversion_drop");
+
+  private static final String PROGRESS_LOGGER = "dev.funnel.progress";
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -115,6 +120,10 @@ public final class EvaluateCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--seeds " + seedCount + " must be at least 1");
     }
+    if (!LoggerFactory.getLogger("dev.funnel").isDebugEnabled()) {
+      // Dozens of nightly runs: their per-phase progress lines would bury the evaluation's own.
+      Configurator.setLevel(PROGRESS_LOGGER, Level.WARN);
+    }
     Files.createDirectories(output);
     Path configFile = output.resolve(preset.label() + ".yaml");
     Files.writeString(configFile, builtInConfig(preset));
@@ -145,11 +154,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<SeedRun> runs = new ArrayList<>();
         for (int i = 0; i < seedCount; i++) {
           long seed = firstSeed + i;
+          long started = System.nanoTime();
           SeedRun run = runSeed(spark, job, plan, evaluationCase, seed);
           runs.add(run);
           OptionalInt found = run.firstHitWeeks();
           System.err.printf(
-              "evaluate: %s %s seed %d (%d/%d): %s, %d other flags in %d reports%n",
+              "evaluate: %s %s seed %d (%d/%d): %s, %d other flags in %d reports (%.0f s)%n",
               preset.label(),
               evaluationCase.kind(),
               seed,
@@ -159,7 +169,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                   ? "nothing injected"
                   : found.isPresent() ? "found after " + found.getAsInt() + " weeks" : "not found",
               run.unexplainedFlags(),
-              run.reports().size());
+              run.reports().size(),
+              (System.nanoTime() - started) / 1e9);
         }
         measured.add(new CaseMetrics(evaluationCase, runs));
       }
