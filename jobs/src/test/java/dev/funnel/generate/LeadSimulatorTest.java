@@ -75,6 +75,26 @@ class LeadSimulatorTest {
   }
 
   @Test
+  void variedDataIsTheSameOnEveryExecutor() throws Exception {
+    // Executors receive the simulator serialized; each lead depends on its index alone.
+    GeneratorSpec spec =
+        SPEC.withWeeklyVariation(0.06).withTiming(Timing.LONG_CYCLE).withAnomalies(THREE_ANOMALIES);
+    LeadSimulator local = new LeadSimulator(spec);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(local);
+    }
+    LeadSimulator shipped;
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      shipped = (LeadSimulator) in.readObject();
+    }
+    for (long i = spec.leads() - 1; i >= 0; i--) {
+      assertEquals(local.events(i), shipped.events(i), "lead " + i);
+    }
+  }
+
+  @Test
   void weeklyFactorsHaveMeanOneAndTheRequestedRelativeSd() {
     int n = 20_000;
     double[] stage1 = new double[n];
