@@ -15,6 +15,7 @@ import dev.funnel.generate.GeneratorSpec;
 import dev.funnel.generate.InjectedAnomaly;
 import dev.funnel.generate.Scenario;
 import dev.funnel.io.PublishedTable;
+import dev.funnel.io.Schemas;
 import dev.funnel.job.NightlyJob;
 import dev.funnel.job.RunRequest;
 import dev.funnel.spark.FunnelSpark;
@@ -56,7 +57,7 @@ import picocli.CommandLine.Option;
     })
 public final class EvaluateCommand implements Callable<Integer> {
   /** The table the anomaly phase writes. */
-  static final String ANOMALIES = "anomalies";
+  static final String ANOMALIES = Schemas.ANOMALIES;
 
   /** Kinds of the quick mode when --kinds is not given. */
   static final List<String> QUICK_KINDS = List.of(EvaluationCase.NULL, "conversion_drop");
