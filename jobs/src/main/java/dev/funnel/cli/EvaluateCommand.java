@@ -280,8 +280,13 @@ public final class EvaluateCommand implements Callable<Integer> {
    * The command as typed, for the results: {@code java -jar jobs/target/funnel.jar evaluate ...}.
    */
   String commandLine() {
-    StringBuilder line = new StringBuilder("java -jar jobs/target/funnel.jar evaluate");
-    for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    StringBuilder line = new StringBuilder("java -jar jobs/target/funnel.jar");
+    // Through funnel's entry point the arguments start with (or include) the command's name.
+    if (!args.contains(spec.name())) {
+      line.append(' ').append(spec.name());
+    }
+    for (String arg : args) {
       line.append(' ').append(quote(arg));
     }
     return line.toString();

@@ -70,6 +70,12 @@ class EvaluateCommandTest {
         "java -jar jobs/target/funnel.jar evaluate --seeds 20 --kinds null,volume_cut"
             + " --results 'my results.md'",
         command.commandLine());
+    // Through the entry point, as the jar runs it.
+    CommandLine main = new CommandLine(new FunnelMain());
+    main.parseArgs("evaluate", "--quick", "--results", "q.md");
+    EvaluateCommand sub = main.getSubcommands().get("evaluate").getCommand();
+    assertEquals(
+        "java -jar jobs/target/funnel.jar evaluate --quick --results q.md", sub.commandLine());
   }
 
   @Test
