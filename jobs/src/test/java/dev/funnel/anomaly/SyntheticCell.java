@@ -61,12 +61,15 @@ final class SyntheticCell {
     return weeks;
   }
 
-  /** The weeks from the oldest candidate the judge reads through the current week. */
+  /**
+   * The weeks with leads: twelve before the latest mature week (the eight baseline weeks and four
+   * spares for weeks the judge re-judges out) through the current week. Older candidate weeks the
+   * judge could read ({@link AnomalyJudge#firstWeekNeeded}) are left empty; they are only reached
+   * when more than four weeks are re-judged out, which the judge never does (at most half of B).
+   */
   static List<LocalDate> allWeeks() {
     List<LocalDate> weeks = new ArrayList<>();
-    for (LocalDate w = AnomalyJudge.firstWeekNeeded(CONTEXT);
-        !w.isAfter(CURRENT_WEEK);
-        w = w.plusWeeks(1)) {
+    for (LocalDate w = LATEST_MATURE.minusWeeks(12); !w.isAfter(CURRENT_WEEK); w = w.plusWeeks(1)) {
       weeks.add(w);
     }
     return weeks;
@@ -77,19 +80,24 @@ final class SyntheticCell {
 
   /** The leads of a week: entered evenly over it, only those entered before the as-of instant. */
   static List<Lead> leads(LocalDate monday, int perWeek, Outcome outcome) {
-    Instant begin = monday.atStartOfDay(ZoneOffset.UTC).toInstant();
-    List<Lead> out = new ArrayList<>();
+    double weekAge = hoursBeforeAsOf(monday);
+    List<Lead> out = new ArrayList<>(perWeek);
     for (int i = 0; i < perWeek; i++) {
-      Instant entered = begin.plusNanos(Math.round((i + 0.5) * 7 * 86_400e9 / perWeek));
-      if (!entered.isBefore(AS_OF)) {
+      double age = weekAge - (i + 0.5) * 168.0 / perWeek;
+      if (age <= 0) {
         break;
       }
-      double age = Duration.between(entered, AS_OF).toNanos() / 3.6e12;
       double delay = outcome.delayHours(i);
       boolean converted = delay <= Math.min(age, WINDOW_HOURS);
       out.add(new Lead(age, delay, converted));
     }
     return out;
+  }
+
+  /** Hours from a Monday's start (UTC) to the as-of instant. */
+  static double hoursBeforeAsOf(LocalDate monday) {
+    Instant begin = monday.atStartOfDay(ZoneOffset.UTC).toInstant();
+    return Duration.between(begin, AS_OF).toNanos() / 3.6e12;
   }
 
   /** The delay of lead i of a week in hours, or infinity when it never converts. */
@@ -109,8 +117,7 @@ final class SyntheticCell {
     long[] delays = new long[0];
     long[] ages = new long[0];
     double elapsedHours = AS_OF_DAY.getDayOfWeek().getValue() * 24.0;
-    Instant begin = monday.atStartOfDay(ZoneOffset.UTC).toInstant();
-    double weekAgeAtAsOf = Duration.between(begin, AS_OF).toNanos() / 3.6e12;
+    double weekAgeAtAsOf = hoursBeforeAsOf(monday);
     for (Lead l : leads) {
       if (l.convertedByAsOf()) {
         converted++;
