@@ -100,6 +100,18 @@ final class SyntheticCell {
     return Duration.between(begin, AS_OF).toNanos() / 3.6e12;
   }
 
+  /**
+   * A deterministic outcome: leads {@code i} with {@code i % 10 < perTen} convert, their delays
+   * spread evenly over the window by a low-discrepancy (golden-ratio) sequence, so that any stretch
+   * of a week's leads has the same delay spread: F(a) = perTen/10 · a / W.
+   */
+  static Outcome evenly(int perTen) {
+    return i ->
+        i % 10 >= perTen
+            ? Double.POSITIVE_INFINITY
+            : ((i + 1) * 0.6180339887498949) % 1.0 * WINDOW_HOURS;
+  }
+
   /** The delay of lead i of a week in hours, or infinity when it never converts. */
   interface Outcome {
     double delayHours(int i);
