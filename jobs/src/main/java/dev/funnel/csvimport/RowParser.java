@@ -21,7 +21,13 @@ public final class RowParser implements Serializable {
   /** Bytes that are not valid in the configured encoding. */
   public static final String INVALID_ENCODING = "invalid_encoding";
 
-  /** More or fewer fields than the header (also an unclosed quote or a quoted line break). */
+  /**
+   * A line that ends inside a quoted field: an unclosed quote, or a record with a quoted line break
+   * (not supported: each line is a record); the lines after it are judged on their own.
+   */
+  public static final String UNCLOSED_QUOTE = "unclosed_quote";
+
+  /** More or fewer fields than the header. */
   public static final String WRONG_FIELD_COUNT = "wrong_field_count";
 
   /** Empty lead id. */
@@ -89,13 +95,21 @@ public final class RowParser implements Serializable {
 
   /**
    * Parses one row: {@code cells} in header order (null or blank = empty; cells are trimmed),
-   * {@code validEncoding} false when its bytes did not decode, {@code fieldCountMatches} false when
-   * the CSV reader found another number of fields than the header has.
+   * {@code validEncoding} false when its bytes did not decode, {@code quotesClosed} false when the
+   * line ends inside a quoted field ({@link QuotedLineBreaks}), {@code fieldCountMatches} false
+   * when the CSV reader found another number of fields than the header has.
    */
-  public Result parse(String[] cells, boolean validEncoding, boolean fieldCountMatches) {
+  public Result parse(
+      String[] cells, boolean validEncoding, boolean quotesClosed, boolean fieldCountMatches) {
     if (!validEncoding) {
       return Result.rejected(
           INVALID_ENCODING, "bytes that are not valid " + config.encoding() + " text");
+    }
+    if (!quotesClosed) {
+      return Result.rejected(
+          UNCLOSED_QUOTE,
+          "the line ends inside a quoted field (an unclosed quote, or a quoted line break, which"
+              + " import does not support)");
     }
     if (!fieldCountMatches) {
       return Result.rejected(

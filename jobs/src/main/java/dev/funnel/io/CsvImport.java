@@ -11,6 +11,7 @@ import com.univocity.parsers.csv.CsvParserSettings;
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.config.ImportConfig;
 import dev.funnel.csvimport.ColumnPlan;
+import dev.funnel.csvimport.QuotedLineBreaks;
 import dev.funnel.csvimport.RowParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -323,8 +324,9 @@ public final class CsvImport {
   }
 
   /**
-   * The file's lines after the header, each as {@code <line number><sep><1 if it decoded, else
-   * 0><sep><line>}, in file order.
+   * The file's lines after the header, each as {@code <line number><sep><flag><sep><line>}, in file
+   * order; the flag is 1 for a good line, 0 when its bytes do not decode, 2 when it ends inside a
+   * quoted field.
    */
   private JavaRDD<String> numberedLines(String file, Configuration hadoop) {
     String encoding = config.encoding();
@@ -336,9 +338,12 @@ public final class CsvImport {
               Text text = pair._2();
               byte[] raw = Arrays.copyOf(text.getBytes(), text.getLength());
               String decoded = decode(raw, raw.length, Charset.forName(encoding));
-              return decoded == null
-                  ? "0" + sep + new String(raw, Charset.forName(encoding))
-                  : "1" + sep + decoded;
+              if (decoded == null) {
+                return "0" + sep + new String(raw, Charset.forName(encoding));
+              }
+              return (QuotedLineBreaks.endsInsideQuotes(decoded, sep.charAt(0)) ? "2" : "1")
+                  + sep
+                  + decoded;
             })
         .zipWithIndex()
         .filter(line -> line._2() > 0)
@@ -458,13 +463,13 @@ public final class CsvImport {
 
     private List<Row> expand(Row row) {
       long line = row.getLong(0);
-      boolean valid = row.getInt(1) == 1;
+      int flag = row.getInt(1);
       String[] cells = new String[width];
       for (int i = 0; i < width; i++) {
         cells[i] = row.getString(2 + i);
       }
       boolean fieldsMatch = row.isNullAt(2 + width);
-      RowParser.Result result = parser.parse(cells, valid, fieldsMatch);
+      RowParser.Result result = parser.parse(cells, flag != 0, flag != 2, fieldsMatch);
       List<Row> out = new ArrayList<>();
       if (result.isRejected()) {
         out.add(
