@@ -39,6 +39,7 @@ public final class ConfigLoader {
           "sla",
           "business_hours",
           "targets",
+          "anomalies",
           ImportSection.KEY);
 
   /**
@@ -154,6 +155,7 @@ public final class ConfigLoader {
     List<SlaDefinition> slas = AgreementConfig.slas(root.get("sla"), funnelStages);
     BusinessHours businessHours = AgreementConfig.businessHours(root.get("business_hours"), slas);
     List<TargetDefinition> targets = AgreementConfig.targets(root.get("targets"), funnelStages);
+    AnomalySettings anomalies = AnomalyConfig.parse(root.get("anomalies"), funnelStages, slas);
     // Checked with every load, so that run also refuses a broken import section.
     ImportSection.parse(root.get(ImportSection.KEY), funnelStages, dimensions, zone);
     return new FunnelConfig(
@@ -166,7 +168,8 @@ public final class ConfigLoader {
         latest,
         slas,
         businessHours,
-        targets);
+        targets,
+        anomalies);
   }
 
   private static String sortedKeys() {
