@@ -244,10 +244,10 @@ public final class ConfigLoader {
   static void checkAtMost(String key, double value, double bound, String unit) {
     ConfigException.check(
         value <= bound,
-        "key '%s' must be at most %s %s, found %s",
+        "key '%s' must be at most %s%s, found %s",
         key,
         plain(bound),
-        unit,
+        unit.isEmpty() ? "" : " " + unit,
         plain(value));
   }
 
