@@ -139,10 +139,10 @@ public final class ConfigLoader {
           "key 'dimensions': '%s' is a name the job uses for its own working columns (names"
               + " starting with '_', stage_code, entered_micros, dim_<n>); rename the dimension",
           dimension);
-      String table = OutputColumns.tableWith(dimension);
+      String table = OutputColumns.tablesWith(dimension);
       ConfigException.check(
           table == null,
-          "key 'dimensions': '%s' clashes with column '%s' of the output table %s (column names"
+          "key 'dimensions': '%s' clashes with column '%s' of the output tables (%s; column names"
               + " are compared without case); rename the dimension",
           dimension,
           dimension.toLowerCase(java.util.Locale.ROOT),

@@ -34,20 +34,27 @@ final class OutputColumns {
           "anomaly_checks",
           "import_rejected");
 
-  private static final Map<String, String> BY_LOWER_CASE_NAME = load();
+  private static final Map<String, List<String>> BY_LOWER_CASE_NAME = load();
 
   private OutputColumns() {}
 
   /**
-   * The table that has a column of this name, compared without case (Spark resolves column names
-   * case-insensitively, so {@code SLA} clashes with {@code sla}); null when none has.
+   * The tables that have a column of this name (the first three, and how many more), compared
+   * without case (Spark resolves column names case-insensitively, so {@code SLA} clashes with
+   * {@code sla}); null when none has.
    */
-  static String tableWith(String column) {
-    return BY_LOWER_CASE_NAME.get(column.toLowerCase(Locale.ROOT));
+  static String tablesWith(String column) {
+    List<String> tables = BY_LOWER_CASE_NAME.get(column.toLowerCase(Locale.ROOT));
+    if (tables == null) {
+      return null;
+    }
+    return tables.size() <= 3
+        ? String.join(", ", tables)
+        : String.join(", ", tables.subList(0, 3)) + " and " + (tables.size() - 3) + " more";
   }
 
-  private static Map<String, String> load() {
-    Map<String, String> columns = new TreeMap<>();
+  private static Map<String, List<String>> load() {
+    Map<String, List<String>> columns = new TreeMap<>();
     ObjectMapper json = new ObjectMapper();
     for (String table : TABLES) {
       String resource = "schemas/" + table + ".json";
@@ -57,7 +64,11 @@ final class OutputColumns {
               "schema resource " + resource + " is not on the classpath");
         }
         for (JsonNode field : json.readTree(in).get("fields")) {
-          columns.putIfAbsent(field.get("name").asText().toLowerCase(Locale.ROOT), table);
+          columns
+              .computeIfAbsent(
+                  field.get("name").asText().toLowerCase(Locale.ROOT),
+                  name -> new java.util.ArrayList<>())
+              .add(table);
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read schema " + resource, e);
