@@ -56,6 +56,14 @@ public final class ImportCommand implements Callable<Integer> {
     SparkSession spark =
         FunnelSpark.builder("funnel-import " + funnel.name(), master).getOrCreate();
     try {
+      if (!CsvImport.mayWrite(output, spark.sparkContext().hadoopConfiguration())) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--output "
+                + output
+                + " exists and is not an earlier import (no _rejected/ folder in it); choose a new"
+                + " or empty folder");
+      }
       CsvImport.Result result = new CsvImport(spark, funnel, settings).run(inputs, output);
       ImportSummary.print(result, System.out);
       return ExitCodes.OK;

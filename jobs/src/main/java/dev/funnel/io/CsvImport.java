@@ -16,6 +16,7 @@ import dev.funnel.csvimport.RowParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -150,7 +151,7 @@ public final class CsvImport {
   /**
    * Reads every CSV file of {@code inputs} (files, or folders whose {@code .csv} files are read),
    * checks the row accounting and writes the events to {@code output} and the rejected rows to
-   * {@code output/_rejected/} (both replaced when they exist).
+   * {@code output/_rejected/} (both replaced when they exist; see {@link #mayWrite}).
    */
   public Result run(List<String> inputs, String output) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -251,6 +252,25 @@ public final class CsvImport {
               rejected));
     }
     return results;
+  }
+
+  /**
+   * True when {@code output} may be written: it does not exist, is an empty folder, or holds an
+   * earlier import (it has a {@code _rejected/} folder), which is then replaced. Anything else is
+   * refused rather than deleted.
+   */
+  public static boolean mayWrite(String output, Configuration hadoop) {
+    Path path = new Path(output);
+    try {
+      FileSystem fs = path.getFileSystem(hadoop);
+      if (!fs.exists(path)) {
+        return true;
+      }
+      return fs.getFileStatus(path).isDirectory()
+          && (fs.listStatus(path).length == 0 || fs.exists(new Path(path, "_rejected")));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot inspect output " + output, e);
+    }
   }
 
   /** The files of the inputs, in order; folders give their {@code .csv} files, sorted. */

@@ -273,6 +273,23 @@ class CsvImportTest {
   }
 
   @Test
+  void writesOnlyIntoANewOrEmptyFolderOrOverAnEarlierImport() throws IOException {
+    var hadoop = spark.sparkContext().hadoopConfiguration();
+    assertTrue(CsvImport.mayWrite(tmp.resolve("new").toString(), hadoop));
+    Files.createDirectories(tmp.resolve("empty"));
+    assertTrue(CsvImport.mayWrite(tmp.resolve("empty").toString(), hadoop));
+    Files.createDirectories(tmp.resolve("home/documents"));
+    assertTrue(!CsvImport.mayWrite(tmp.resolve("home").toString(), hadoop), "never deleted");
+    Path out = tmp.resolve("again");
+    run(ImportFixtures.HUBSPOT, ImportFixtures.sample("hubspot_deals.csv"), out);
+    assertTrue(CsvImport.mayWrite(out.toString(), hadoop));
+    // A second import replaces the first: the same rows, not twice as many.
+    run(ImportFixtures.HUBSPOT, ImportFixtures.sample("hubspot_deals.csv"), out);
+    assertEquals(14, events(out).size());
+    assertEquals(4, rejected(spark, out).size());
+  }
+
+  @Test
   void aMissingMappedColumnStopsWithTheHeadersFound() {
     String yaml = ImportFixtures.RUSSIAN.replace("\"Бюджет\"", "\"Сумма\"");
     InputException e =
