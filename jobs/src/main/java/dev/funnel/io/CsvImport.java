@@ -72,6 +72,7 @@ public final class CsvImport {
   private final SparkSession spark;
   private final FunnelConfig funnel;
   private final ImportConfig config;
+  private final List<JavaRDD<?>> cached = new ArrayList<>();
 
   /** An import of exports laid out as {@code config} says into {@code funnel}'s stage events. */
   public CsvImport(SparkSession spark, FunnelConfig funnel, ImportConfig config) {
@@ -209,6 +210,7 @@ public final class CsvImport {
       return new Result(results, output, examples);
     } finally {
       all.unpersist();
+      cached.forEach(JavaRDD::unpersist);
     }
   }
 
@@ -351,20 +353,25 @@ public final class CsvImport {
   private JavaRDD<String> numberedLines(String file, Configuration hadoop) {
     String encoding = config.encoding();
     String sep = String.valueOf(config.delimiter());
-    return JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .newAPIHadoopFile(file, TextInputFormat.class, LongWritable.class, Text.class, hadoop)
-        .map(
-            pair -> {
-              Text text = pair._2();
-              byte[] raw = Arrays.copyOf(text.getBytes(), text.getLength());
-              String decoded = decode(raw, raw.length, Charset.forName(encoding));
-              if (decoded == null) {
-                return "0" + sep + new String(raw, Charset.forName(encoding));
-              }
-              return (QuotedLineBreaks.endsInsideQuotes(decoded, sep.charAt(0)) ? "2" : "1")
-                  + sep
-                  + decoded;
-            })
+    JavaRDD<String> decodedLines =
+        JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .newAPIHadoopFile(file, TextInputFormat.class, LongWritable.class, Text.class, hadoop)
+            .map(
+                pair -> {
+                  Text text = pair._2();
+                  byte[] raw = Arrays.copyOf(text.getBytes(), text.getLength());
+                  String decoded = decode(raw, raw.length, Charset.forName(encoding));
+                  if (decoded == null) {
+                    return "0" + sep + new String(raw, Charset.forName(encoding));
+                  }
+                  return (QuotedLineBreaks.endsInsideQuotes(decoded, sep.charAt(0)) ? "2" : "1")
+                      + sep
+                      + decoded;
+                });
+    // Used three times (line index, counts, parse): read from the source once.
+    decodedLines.persist(StorageLevel.MEMORY_AND_DISK());
+    cached.add(decodedLines);
+    return decodedLines
         .zipWithIndex()
         .filter(line -> line._2() > 0)
         .map(line -> (line._2() + 1) + sep + line._1());
