@@ -8,6 +8,8 @@ import dev.funnel.SparkTestSession;
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.csvimport.ImportFixtures;
 import dev.funnel.io.CsvImport;
+import dev.funnel.oracle.DuckDbCoreTables;
+import dev.funnel.oracle.TableComparison;
 import dev.funnel.report.RunSummary;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -88,11 +90,17 @@ class UnicodeNamesEndToEndTest {
             "5004 заявка '(none)"),
         visits);
 
+    // The independent DuckDB SQL agrees on all three core tables, Cyrillic names included.
+    DuckDbCoreTables.Outputs oracle =
+        DuckDbCoreTables.run(funnel, AS_OF, events + "/*.parquet", tmp.resolve("oracle"));
+    for (TableComparison.Result agreement : TableComparison.compareAll(output, AS_OF, oracle)) {
+      agreement.assertAgree();
+    }
+
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     RunSummary.print(
         spark, funnel, request, result, new PrintStream(bytes, true, StandardCharsets.UTF_8));
     String summary = bytes.toString(StandardCharsets.UTF_8);
-    System.out.println(summary);
     // The stage column is as wide as "квалифицирован" (14 letters), so the numbers line up.
     assertTrue(summary.contains("\n  cohort     stage            entered"), summary);
     assertTrue(summary.contains("\n  2024-03-01 заявка                 3 "), summary);
