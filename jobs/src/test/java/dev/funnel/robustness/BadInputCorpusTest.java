@@ -647,6 +647,18 @@ class BadInputCorpusTest {
         entered);
     // The total is the one row with dimension = '(all)', whatever dimension_value holds.
     assertEquals(1, leadCohort.where(col("dimension").equalTo("(all)")).count());
+    // The independent DuckDB SQL follows the same rule.
+    dev.funnel.oracle.DuckDbCoreTables.Outputs oracle =
+        dev.funnel.oracle.DuckDbCoreTables.run(
+            Funnels.berlin(),
+            AS_OF,
+            dev.funnel.oracle.DuckDbCoreTables.parquetGlob(onlyDir()),
+            tmp.resolve("oracle"));
+    for (var agreement :
+        dev.funnel.oracle.TableComparison.compareAll(
+            tmp.resolve("out").toString(), AS_OF, oracle)) {
+      agreement.assertAgree();
+    }
   }
 
   @Test
