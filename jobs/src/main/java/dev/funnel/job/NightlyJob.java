@@ -174,12 +174,12 @@ public final class NightlyJob {
         throw new IllegalStateException("row accounting does not hold: " + result);
       }
       publisher.publish();
+      progress.done("publish");
       RunManifest.write(
           spark.sparkContext().hadoopConfiguration(),
           request.output(),
           request.asOf(),
-          manifest(request, runId, result));
-      progress.done("publish");
+          manifest(request, runId, result, progress));
       return result;
     } catch (RuntimeException e) {
       publisher.abandon();
@@ -210,7 +210,8 @@ public final class NightlyJob {
     }
   }
 
-  private Map<String, Object> manifest(RunRequest request, String runId, RunResult result) {
+  private Map<String, Object> manifest(
+      RunRequest request, String runId, RunResult result, Progress progress) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("funnel", config.name());
     m.put("as_of", request.asOf().toString());
@@ -227,6 +228,7 @@ public final class NightlyJob {
     m.put("leads", result.leads());
     m.put("tables", new LinkedHashMap<>(result.tableRows()));
     m.put("seconds", Math.round(result.seconds() * 10) / 10.0);
+    m.put("phases", progress.phases());
     m.put("finished_at", Instant.now().toString());
     return m;
   }

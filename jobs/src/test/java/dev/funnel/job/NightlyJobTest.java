@@ -29,7 +29,7 @@ class NightlyJobTest {
   @TempDir Path tmp;
 
   @Test
-  void smallHistoryEndToEnd() {
+  void smallHistoryEndToEnd() throws java.io.IOException {
     String input =
         new Events()
             .add("L1", "lead", "2025-01-06T10:00:00Z", null, "web", null)
@@ -72,6 +72,24 @@ class NightlyJobTest {
         RunManifest.read(
             spark.sparkContext().hadoopConfiguration(), output, LocalDate.parse("2025-01-31"));
     assertEquals(8, ((Number) manifest.get("rows_read")).intValue());
+    // Per-phase figures, as the benchmark reads them: every table's phase with its row count,
+    // and the phases around them.
+    Map<String, Double> phaseSeconds = new java.util.LinkedHashMap<>();
+    Map<String, Long> phaseRows = new java.util.LinkedHashMap<>();
+    dev.funnel.bench.Benchmark.readPhases(
+        tmp.resolve("out/_runs/2025-01-31.json"), phaseSeconds, phaseRows);
+    Map<?, ?> tables = (Map<?, ?>) manifest.get("tables");
+    for (Object table : tables.keySet()) {
+      assertEquals(
+          ((Number) tables.get(table)).longValue(),
+          phaseRows.get((String) table),
+          "rows of " + table);
+    }
+    assertEquals(8L, phaseRows.get("validate input"));
+    assertEquals(2L, phaseRows.get("lead pass"));
+    assertEquals("validate input", phaseSeconds.keySet().iterator().next());
+    assertTrue(phaseSeconds.containsKey("publish"), phaseSeconds.toString());
+    assertTrue(phaseSeconds.values().stream().allMatch(v -> v >= 0), phaseSeconds.toString());
 
     // Worked by hand. L1: lead 24 h, mql 24 h, sql open; L2: lead 72 h, then lost. Both leads
     // enter lead in the week of Monday 2025-01-06; L1's first touch is source web, segment smb
