@@ -39,7 +39,8 @@ public final class ConfigLoader {
           "sla",
           "business_hours",
           "targets",
-          "anomalies");
+          "anomalies",
+          "retention");
 
   /** Columns of the output tables that a dimension must not shadow. */
   static final Set<String> RESERVED_COLUMNS =
@@ -155,7 +156,8 @@ public final class ConfigLoader {
         slas,
         businessHours,
         targets,
-        anomalies);
+        anomalies,
+        Retention.parse(root.get("retention")));
   }
 
   private static String sortedKeys() {

@@ -10,6 +10,7 @@ import dev.funnel.calendar.FunnelCalendar;
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.io.EventSource;
 import dev.funnel.io.OutputLock;
+import dev.funnel.io.PartitionRetention;
 import dev.funnel.io.RunManifest;
 import dev.funnel.io.Schemas;
 import dev.funnel.io.TablePublisher;
@@ -175,6 +176,13 @@ public final class NightlyJob {
       }
       publisher.publish();
       progress.done("publish");
+      PartitionRetention.apply(
+          spark.sparkContext().hadoopConfiguration(),
+          request.output(),
+          Schemas.STAGE_VISITS,
+          request.asOf(),
+          config.retention().stageVisitsDays());
+      progress.done("retention");
       RunManifest.write(
           spark.sparkContext().hadoopConfiguration(),
           request.output(),
