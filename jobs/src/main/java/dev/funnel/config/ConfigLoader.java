@@ -38,7 +38,8 @@ public final class ConfigLoader {
           "max_entered_at",
           "sla",
           "business_hours",
-          "targets");
+          "targets",
+          "smtp");
 
   /** Columns of the output tables that a dimension must not shadow. */
   static final Set<String> RESERVED_COLUMNS =
@@ -152,7 +153,8 @@ public final class ConfigLoader {
         latest,
         slas,
         businessHours,
-        targets);
+        targets,
+        SmtpConfig.parse(root.get("smtp")));
   }
 
   private static String sortedKeys() {
