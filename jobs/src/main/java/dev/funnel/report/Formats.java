@@ -10,8 +10,9 @@ import java.util.Locale;
 /** Numbers and dates as people read them: 12.4%, 3.2 days, €104,300, 23 Nov 2026. */
 public final class Formats {
   private static final Locale LOCALE = Locale.UK;
-  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM uuuu", LOCALE);
-  private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMM uuuu", LOCALE);
+  private static final Locale DATES = Locale.ENGLISH;
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM uuuu", DATES);
+  private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMM uuuu", DATES);
   private static final String NONE = "–";
 
   private Formats() {}
@@ -24,6 +25,9 @@ public final class Formats {
   /** A change of a share in percentage points with its sign: -0.031 → −3.1 pts. */
   public static String points(double change) {
     String text = String.format(LOCALE, "%.1f pts", 100 * Math.abs(change));
+    if (text.equals("0.0 pts")) {
+      return "±0.0 pts";
+    }
     return (change < 0 ? "−" : "+") + text;
   }
 
@@ -66,6 +70,21 @@ public final class Formats {
     format.setMaximumFractionDigits(0);
     format.setMinimumFractionDigits(0);
     return format.format(amount);
+  }
+
+  /** A q-value with two significant digits: 0.0031, 0.04; below 0.001 as "q < 0.001". */
+  public static String qValue(Double q) {
+    if (q == null || q.isNaN()) {
+      return NONE;
+    }
+    if (q < 0.001) {
+      return "q < 0.001";
+    }
+    return "q = "
+        + new java.math.BigDecimal(q)
+            .round(new java.math.MathContext(2))
+            .stripTrailingZeros()
+            .toPlainString();
   }
 
   /** A day: 23 Nov 2026. */

@@ -348,7 +348,7 @@ public final class ReportBuilder {
         Formats.count(flag.n()),
         since,
         flag.qValue(),
-        flag.qValue() == null ? "–" : String.format(Locale.ROOT, "q = %.2g", flag.qValue()),
+        Formats.qValue(flag.qValue()),
         chart(flag, format),
         split(flag),
         discuss(flag));
