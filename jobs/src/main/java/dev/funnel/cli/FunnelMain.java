@@ -14,14 +14,15 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "funnel 0.1.0",
     description = "Funnel analytics: stage visits, conversion and time in stage from CRM history.",
-    subcommands = {GenerateCommand.class, RunCommand.class, DemoCommand.class},
+    subcommands = {GenerateCommand.class, RunCommand.class, DemoCommand.class, ReportCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
       "1:unexpected failure (see the log)",
       "2:usage or configuration error",
       "3:input data error (missing path, schema mismatch)",
-      "4:another run holds the output lock"
+      "4:another run holds the output lock",
+      "5:the report is written but could not be mailed"
     })
 public final class FunnelMain implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(FunnelMain.class);
