@@ -39,6 +39,7 @@ public final class ConfigLoader {
           "sla",
           "business_hours",
           "targets",
+          "anomalies",
           "smtp");
 
   /** Columns of the output tables that a dimension must not shadow. */
@@ -143,6 +144,7 @@ public final class ConfigLoader {
     List<SlaDefinition> slas = AgreementConfig.slas(root.get("sla"), funnelStages);
     BusinessHours businessHours = AgreementConfig.businessHours(root.get("business_hours"), slas);
     List<TargetDefinition> targets = AgreementConfig.targets(root.get("targets"), funnelStages);
+    AnomalySettings anomalies = AnomalyConfig.parse(root.get("anomalies"), funnelStages, slas);
     return new FunnelConfig(
         name,
         zone,
@@ -154,6 +156,7 @@ public final class ConfigLoader {
         slas,
         businessHours,
         targets,
+        anomalies,
         SmtpConfig.parse(root.get("smtp")));
   }
 

@@ -20,6 +20,7 @@ import java.util.List;
  * @param slas response service-level agreements
  * @param businessHours calendar of {@code clock: business}; null when no SLA uses it
  * @param targets volume and value targets
+ * @param anomalies how the anomaly phase judges the funnel
  * @param smtp where the weekly report is mailed from; null when not configured
  */
 public record FunnelConfig(
@@ -33,6 +34,7 @@ public record FunnelConfig(
     List<SlaDefinition> slas,
     BusinessHours businessHours,
     List<TargetDefinition> targets,
+    AnomalySettings anomalies,
     SmtpConfig smtp)
     implements Serializable {
 

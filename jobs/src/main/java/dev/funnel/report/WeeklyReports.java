@@ -23,6 +23,7 @@ public final class WeeklyReports {
 
   /** The settings the configuration gives (SLA minimums and baseline length of the anomalies). */
   public static ReportBuilder.Settings settings(FunnelConfig config) {
-    return new ReportBuilder.Settings(8, java.util.Map.of());
+    return new ReportBuilder.Settings(
+        config.anomalies().baselinePeriods(), config.anomalies().slaMinCompliance());
   }
 }

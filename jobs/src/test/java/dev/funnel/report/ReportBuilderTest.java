@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The report model from hand-made rows: every figure checked against hand-worked values. */
 class ReportBuilderTest {
-  static final ReportBuilder.Settings SETTINGS =
-      new ReportBuilder.Settings(8, Map.of("mql_handoff", 0.90));
+  static final ReportBuilder.Settings SETTINGS = WeeklyReports.settings(ReportFixture.config());
 
   static WeeklyReport build(boolean flags) {
     return ReportBuilder.build(

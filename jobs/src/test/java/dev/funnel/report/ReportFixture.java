@@ -37,6 +37,8 @@ public final class ReportFixture {
       targets:
         - {name: mql_volume, stage: mql, period: month, leads: 1000}
         - {name: mql_value, stage: mql, period: month, amount: 100000, currency: EUR}
+      anomalies:
+        sla_min_compliance: {mql_handoff: 0.90}
       smtp:
         host: localhost
         port: 3025
