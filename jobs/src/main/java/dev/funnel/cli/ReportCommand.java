@@ -115,7 +115,7 @@ public final class ReportCommand implements Callable<Integer> {
    * Writes the report of {@code week} from the latest run in it under {@code output}; throws an
    * {@link InputException} (exit code 3) naming the run it needs when there is none.
    */
-  static WeeklyReports.Written write(
+  public static WeeklyReports.Written write(
       SparkSession spark, FunnelConfig funnel, String output, ReportWeek week) {
     ReportTables tables = new ReportTables(spark, funnel, output);
     LocalDate asOf =

@@ -181,7 +181,8 @@ public final class ReportTables {
         config.targets().isEmpty()
             ? List.of()
             : rows(table(Schemas.TARGETS, asOf), ReportTables::target);
-    List<ReportInput.Check> anomalies = rows(table(ANOMALIES, asOf), r -> check(r, true));
+    List<ReportInput.Check> anomalies =
+        rows(table(ANOMALIES, asOf), r -> check(r, !"INSUFFICIENT_DATA".equals(r.getAs("kind"))));
     List<ReportInput.Check> checks =
         rows(table(ANOMALY_CHECKS, asOf), r -> check(r, r.<Boolean>getAs("flagged")));
     return new ReportInput(

@@ -115,7 +115,10 @@ public record ReportInput(
   public record Unworked(
       String sla, String leadId, String owner, Instant enteredAt, double responseHours) {}
 
-  /** An {@code anomalies} or {@code anomaly_checks} row ({@code flagged} true for anomalies). */
+  /**
+   * An {@code anomalies} or {@code anomaly_checks} row (anomalies: flagged unless
+   * INSUFFICIENT_DATA).
+   */
   public record Check(
       String kind,
       String severity,
