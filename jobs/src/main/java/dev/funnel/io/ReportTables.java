@@ -106,15 +106,12 @@ public final class ReportTables {
         rows(table(Schemas.STAGE_CONVERSION, asOf).where(recent), ReportTables::conversion);
     List<ReportInput.Time> times =
         rows(table(Schemas.TIME_IN_STAGE, asOf).where(recent), ReportTables::time);
-    boolean agreement = !config.slas().isEmpty() || !config.targets().isEmpty();
     List<ReportInput.Revenue> revenue =
-        agreement
-            ? rows(
-                table(Schemas.REVENUE_CONVERSION, asOf)
-                    .where(col("grain").equalTo("month").and(total))
-                    .where(col("cohort_start").geq(firstMonth)),
-                ReportTables::revenue)
-            : List.of();
+        rows(
+            table(Schemas.REVENUE_CONVERSION, asOf)
+                .where(col("grain").equalTo("month").and(total))
+                .where(col("cohort_start").geq(firstMonth)),
+            ReportTables::revenue);
     List<ReportInput.Sla> sla = List.of();
     List<ReportInput.OwnerBreaches> owners = List.of();
     List<ReportInput.Unworked> unworked = List.of();

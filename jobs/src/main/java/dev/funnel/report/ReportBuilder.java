@@ -452,9 +452,8 @@ public final class ReportBuilder {
     for (LocalDate p : periods) {
       Double observed = observed(flag, grain, p);
       Check check = checkFor(flag, p);
-      boolean flagged =
-          (check != null && check.flagged())
-              || (p.equals(flag.periodStart()) && !slow && check == null);
+      // The flag's own period is marked even when its check is not among the checks read.
+      boolean flagged = check == null ? p.equals(flag.periodStart()) : check.flagged();
       Double lower = slow || check == null ? null : check.lower();
       Double upper = slow || check == null ? null : check.upper();
       Double expected = slow || check == null ? null : check.expected();

@@ -62,13 +62,13 @@ public final class SvgCharts {
     double[] range = niceRange(min, max);
     StringBuilder svg = open(TREND_WIDTH, TREND_HEIGHT, title);
     // Axes: two value labels and a baseline.
-    svg.append(line(LEFT, BOTTOM, RIGHT, BOTTOM, "#999", null));
-    svg.append(line(LEFT, TOP, RIGHT, TOP, "#e3e3e3", null));
+    svg.append(line(LEFT, BOTTOM, RIGHT, BOTTOM, "#999"));
+    svg.append(line(LEFT, TOP, RIGHT, TOP, "#e3e3e3"));
     svg.append(text(LEFT - 6, y(range[1], range) + 4, "end", 11, format.apply(range[1])));
     svg.append(text(LEFT - 6, y(range[0], range) + 4, "end", 11, format.apply(range[0])));
     int n = points.size();
     // The band, one polygon per unbroken run of weeks that have one.
-    for (List<Integer> run : runs(points, true)) {
+    for (List<Integer> run : bandRuns(points)) {
       StringBuilder poly = new StringBuilder();
       for (int i : run) {
         poly.append(fmt(x(i, n)))
@@ -147,7 +147,7 @@ public final class SvgCharts {
     }
     // Week labels: first, middle and last.
     if (n > 0) {
-      for (int i : n == 1 ? new int[] {0} : new int[] {0, (n - 1) / 2, n - 1}) {
+      for (int i : new java.util.TreeSet<>(List.of(0, (n - 1) / 2, n - 1))) {
         String anchor = i == 0 ? "start" : i == n - 1 ? "end" : "middle";
         svg.append(text(x(i, n), BOTTOM + 18, anchor, 11, points.get(i).label()));
       }
@@ -273,7 +273,8 @@ public final class SvgCharts {
     return BOTTOM - (BOTTOM - TOP) * (value - range[0]) / (range[1] - range[0]);
   }
 
-  private static List<List<Integer>> runs(List<Point> points, boolean band) {
+  /** Index runs of consecutive points that have both ends of a band. */
+  private static List<List<Integer>> bandRuns(List<Point> points) {
     List<List<Integer>> runs = new ArrayList<>();
     List<Integer> run = new ArrayList<>();
     for (int i = 0; i < points.size(); i++) {
@@ -306,8 +307,7 @@ public final class SvgCharts {
         .append("</title>");
   }
 
-  private static String line(
-      double x1, double y1, double x2, double y2, String stroke, String dash) {
+  private static String line(double x1, double y1, double x2, double y2, String stroke) {
     return "<line x1=\""
         + fmt(x1)
         + "\" y1=\""
@@ -318,9 +318,7 @@ public final class SvgCharts {
         + fmt(y2)
         + "\" stroke=\""
         + stroke
-        + "\""
-        + (dash == null ? "" : " stroke-dasharray=\"" + dash + "\"")
-        + "/>";
+        + "\"/>";
   }
 
   private static String text(double x, double y, String anchor, int size, String content) {
