@@ -1,5 +1,6 @@
 package dev.funnel.cli;
 
+import dev.funnel.config.ConfigException;
 import dev.funnel.config.ConfigLoader;
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.io.InputException;
@@ -39,10 +40,11 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Option(
       names = "--week",
+      converter = WeekConverter.class,
       description =
           "ISO week, e.g. 2026-W48 (default: the last complete week before today in the funnel's"
               + " time zone).")
-  String week;
+  ReportWeek week;
 
   @Option(
       names = "--mail-to",
@@ -58,25 +60,18 @@ public final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     FunnelConfig funnel = ConfigLoader.load(config);
-    ReportWeek reportWeek;
-    try {
-      reportWeek =
-          week == null
-              ? ReportWeek.lastComplete(Clock.systemUTC(), funnel.zone())
-              : ReportWeek.parse(week);
-    } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--week: " + e.getMessage());
-    }
+    ReportWeek reportWeek =
+        week == null ? ReportWeek.lastComplete(Clock.systemUTC(), funnel.zone()) : week;
     List<InternetAddress> recipients = null;
     if (mailTo != null && !mailTo.isEmpty()) {
       if (funnel.smtp() == null) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "--mail-to needs an 'smtp' section in the configuration " + config);
+        throw ConfigException.of(
+            "--mail-to needs an 'smtp' section in the configuration %s", config);
       }
       try {
         recipients = ReportMailer.recipients(String.join(",", mailTo));
       } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        throw ConfigException.of("%s", e.getMessage());
       }
     }
     SparkSession spark =
@@ -109,6 +104,18 @@ public final class ReportCommand implements Callable<Integer> {
       System.out.println("Mailed to " + String.join(", ", mailTo));
     }
     return ExitCodes.OK;
+  }
+
+  /** Parses {@code --week} (YYYY-Www) at parse time, so a bad week is a usage error. */
+  static final class WeekConverter implements CommandLine.ITypeConverter<ReportWeek> {
+    @Override
+    public ReportWeek convert(String value) {
+      try {
+        return ReportWeek.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 
   /**

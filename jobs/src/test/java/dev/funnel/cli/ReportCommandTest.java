@@ -151,6 +151,58 @@ class ReportCommandTest {
     }
   }
 
+  @Test
+  void usageErrorsStopBeforeSparkStarts() throws Exception {
+    Path config = tmp.resolve("funnel.yaml");
+    Files.writeString(
+        config, ReportFixture.CONFIG.substring(0, ReportFixture.CONFIG.indexOf("smtp:")));
+    Object[] badWeek =
+        inProcess("report", "--config", config.toString(), "--output", "x", "--week", "2026-W54");
+    assertEquals(2, badWeek[0]);
+    assertTrue(
+        ((String) badWeek[1])
+            .contains(
+                "Invalid value for option '--week': '2026-W54' is not an ISO week of its year"),
+        (String) badWeek[1]);
+    Object[] noSmtp =
+        inProcess(
+            "report", "--config", config.toString(), "--output", "x", "--mail-to", "a@example.com");
+    assertEquals(2, noSmtp[0]);
+    assertTrue(
+        ((String) noSmtp[1])
+            .contains("error: --mail-to needs an 'smtp' section in the configuration"),
+        (String) noSmtp[1]);
+    Files.writeString(config, ReportFixture.CONFIG);
+    Object[] badAddress =
+        inProcess(
+            "report",
+            "--config",
+            config.toString(),
+            "--output",
+            "x",
+            "--mail-to",
+            "not an address");
+    assertEquals(2, badAddress[0]);
+    assertTrue(
+        ((String) badAddress[1])
+            .contains("error: --mail-to: 'not an address' is not a list of e-mail addresses"),
+        (String) badAddress[1]);
+    assertEquals(0, inProcess("report", "--help")[0]);
+  }
+
+  /** Runs in this JVM; only for paths that fail before a Spark session is built. */
+  private static Object[] inProcess(String... args) {
+    java.io.PrintStream originalErr = System.err;
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      int code = FunnelMain.execute(args);
+      return new Object[] {code, err.toString(java.nio.charset.StandardCharsets.UTF_8)};
+    } finally {
+      System.setErr(originalErr);
+    }
+  }
+
   private static List<ReportInput.Check> sorted(List<ReportInput.Check> checks) {
     return checks.stream()
         .sorted(
