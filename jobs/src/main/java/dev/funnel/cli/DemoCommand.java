@@ -8,10 +8,13 @@ import dev.funnel.generate.InjectedAnomaly;
 import dev.funnel.job.NightlyJob;
 import dev.funnel.job.RunRequest;
 import dev.funnel.job.RunResult;
+import dev.funnel.report.ReportWeek;
 import dev.funnel.report.RunSummary;
+import dev.funnel.report.WeeklyReports;
 import dev.funnel.spark.FunnelSpark;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,6 +60,22 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    SparkSession spark = FunnelSpark.builder("funnel-demo", master).getOrCreate();
+    try {
+      run(spark, dir, leads, seed, System.out);
+      return ExitCodes.OK;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /**
+   * The demo's steps on a session: generate the data into {@code dir/input}, run the nightly job as
+   * of {@link #AS_OF} into {@code dir/tables}, print the summary, write the weekly report of the
+   * as-of's week and print its path. Returns the written report.
+   */
+  public static WeeklyReports.Written run(
+      SparkSession spark, Path dir, long leads, long seed, PrintStream out) throws IOException {
     Files.createDirectories(dir);
     Path config = dir.resolve("funnel.yaml");
     Files.writeString(config, builtInConfig());
@@ -74,23 +93,22 @@ public final class DemoCommand implements Callable<Integer> {
                     "stage=sql,dimension=source,value=paid_search,week=2025-09-01,weeks=4,"
                         + "kind=conversion_drop,magnitude=0.4")),
             0);
-    SparkSession spark = FunnelSpark.builder("funnel-demo", master).getOrCreate();
-    try {
-      long events = EventGenerator.generate(spark, spec, input);
-      System.out.printf(
-          "Demo: generated %,d events for %,d leads (%s to %s) in %s%n",
-          events, leads, START, START.plusMonths(MONTHS).minusDays(1), input);
-      RunRequest request = new RunRequest(input, output, AS_OF);
-      RunResult result = new NightlyJob(spark, funnel).run(request);
-      RunSummary.print(spark, funnel, request, result, System.out);
-      System.out.printf(
-          "%nRe-run the nightly job yourself:%n  java -jar jobs/target/funnel.jar run --config %s"
-              + " --input %s --output %s --as-of %s%n",
-          config, input, output, AS_OF);
-      return ExitCodes.OK;
-    } finally {
-      spark.stop();
-    }
+    long events = EventGenerator.generate(spark, spec, input);
+    out.printf(
+        "Demo: generated %,d events for %,d leads (%s to %s) in %s%n",
+        events, leads, START, START.plusMonths(MONTHS).minusDays(1), input);
+    RunRequest request = new RunRequest(input, output, AS_OF);
+    RunResult result = new NightlyJob(spark, funnel).run(request);
+    RunSummary.print(spark, funnel, request, result, out);
+    WeeklyReports.Written report = ReportCommand.write(spark, funnel, output, ReportWeek.of(AS_OF));
+    out.printf(
+        "%nWeekly report %s (%s):%n  %s%n",
+        report.report().week(), report.report().subject(), report.files().html());
+    out.printf(
+        "%nRe-run the nightly job yourself:%n  java -jar jobs/target/funnel.jar run --config %s"
+            + " --input %s --output %s --as-of %s --report%n",
+        config, input, output, AS_OF);
+    return report;
   }
 
   static String builtInConfig() {

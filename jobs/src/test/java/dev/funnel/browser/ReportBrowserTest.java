@@ -6,12 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.funnel.SparkTestSession;
+import dev.funnel.cli.DemoCommand;
+import dev.funnel.cli.ReportCommand;
+import dev.funnel.config.ConfigLoader;
+import dev.funnel.config.FunnelConfig;
+import dev.funnel.io.Schemas;
+import dev.funnel.job.NightlyJob;
+import dev.funnel.job.RunRequest;
 import dev.funnel.report.ReportBuilder;
 import dev.funnel.report.ReportFixture;
 import dev.funnel.report.ReportRenderer;
+import dev.funnel.report.ReportWeek;
 import dev.funnel.report.WeeklyReport;
 import dev.funnel.report.WeeklyReports;
 import java.io.File;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,6 +30,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,6 +135,71 @@ class ReportBrowserTest {
     Map<String, Object> phone = look(html, 375, 812, "fixture-phone");
     assertEquals(4L, desktop.get("charts"), "three trend charts and the funnel");
     assertEquals(4L, phone.get("charts"));
+  }
+
+  /**
+   * The demo's report, as {@code demo} writes it (4,000 leads here), after a few leads whose source
+   * and owner are {@code <script>alert(1)</script>} were added to its input and the night re-run
+   * with {@code run --report}'s steps: they are the oldest unworked SLA breaches, so the hostile
+   * owner is listed in the agreement section. The desktop screenshot is the README's.
+   */
+  @Test
+  void theDemosReportWithAHostileOwner() throws Exception {
+    SparkSession spark = SparkTestSession.get();
+    Path dir = Path.of("target/report-demo").toAbsolutePath();
+    deleteTree(dir);
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    DemoCommand.run(spark, dir, 4000, 42, quiet);
+    FunnelConfig funnel = ConfigLoader.load(dir.resolve("funnel.yaml"));
+    List<String> dims = funnel.dimensions();
+    StructType schema = Schemas.load(Schemas.STAGE_EVENTS, dims);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      for (String[] event :
+          new String[][] {{"lead", "2024-12-02T09:00:00Z"}, {"mql", "2024-12-02T10:00:00Z"}}) {
+        Object[] cells = new Object[schema.fields().length];
+        for (int c = 0; c < cells.length; c++) {
+          String column = schema.fields()[c].name();
+          cells[c] =
+              switch (column) {
+                case "lead_id" -> "hostile-" + i;
+                case "stage" -> event[0];
+                case "entered_at" -> java.sql.Timestamp.from(java.time.Instant.parse(event[1]));
+                case "amount" -> null;
+                case "source", "owner" -> ReportFixture.HOSTILE;
+                default -> dims.contains(column) ? "x" : null;
+              };
+        }
+        rows.add(RowFactory.create(cells));
+      }
+    }
+    spark
+        .createDataFrame(rows, schema)
+        .coalesce(1)
+        .write()
+        .parquet(dir.resolve("input/hostile").toString());
+    String output = dir.resolve("tables").toString();
+    new NightlyJob(spark, funnel)
+        .run(new RunRequest(dir.resolve("input").toString(), output, DEMO_AS_OF));
+    WeeklyReports.Written written =
+        ReportCommand.write(spark, funnel, output, ReportWeek.of(DEMO_AS_OF));
+    assertTrue(
+        written.report().agreement().unworked().stream()
+            .anyMatch(u -> u.owner().equals(ReportFixture.HOSTILE)),
+        "the hostile owner is among the oldest unworked breaches");
+    Map<String, Object> desktop = look(written.files().html(), 1280, 900, "demo-desktop");
+    look(written.files().html(), 375, 812, "demo-phone");
+    assertEquals((long) written.report().anomalies().size() + 1, desktop.get("charts"));
+  }
+
+  static final java.time.LocalDate DEMO_AS_OF = java.time.LocalDate.parse("2025-12-17");
+
+  static void deleteTree(Path dir) throws java.io.IOException {
+    if (Files.exists(dir)) {
+      try (var paths = Files.walk(dir)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+      }
+    }
   }
 
   /**
