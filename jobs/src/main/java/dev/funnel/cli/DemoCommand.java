@@ -85,18 +85,23 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * The demo's steps on a session: generate the data into {@code dir/input}, run the nightly job as
-   * of {@link #AS_OF} into {@code dir/tables}, print the summary, write the weekly report of the
-   * as-of's week and print its path. Returns the written report.
+   * The demo's steps on a session: {@link #generate} the data, then {@link #runAndReport}. Returns
+   * the written report.
    */
   public static WeeklyReports.Written run(
       SparkSession spark, Path dir, long leads, long seed, PrintStream out) throws IOException {
+    generate(spark, dir, leads, seed, out);
+    return runAndReport(spark, dir, out);
+  }
+
+  /**
+   * Writes the demo's configuration to {@code dir/funnel.yaml} and its data to {@code dir/input}.
+   */
+  public static void generate(SparkSession spark, Path dir, long leads, long seed, PrintStream out)
+      throws IOException {
     Files.createDirectories(dir);
-    Path config = dir.resolve("funnel.yaml");
-    Files.writeString(config, builtInConfig());
-    FunnelConfig funnel = ConfigLoader.load(config);
+    Files.writeString(dir.resolve("funnel.yaml"), builtInConfig());
     String input = dir.resolve("input").toAbsolutePath().toString();
-    String output = dir.resolve("tables").toAbsolutePath().toString();
     GeneratorSpec spec =
         new GeneratorSpec(
             leads,
@@ -109,6 +114,17 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf(
         "Demo: generated %,d events for %,d leads (%s to %s) in %s%n",
         events, leads, START, START.plusMonths(MONTHS).minusDays(1), input);
+  }
+
+  /**
+   * Runs the nightly job on {@code dir/input} as of {@link #AS_OF} into {@code dir/tables}, prints
+   * the summary, writes the weekly report of the as-of's week and prints its path.
+   */
+  public static WeeklyReports.Written runAndReport(SparkSession spark, Path dir, PrintStream out) {
+    Path config = dir.resolve("funnel.yaml");
+    FunnelConfig funnel = ConfigLoader.load(config);
+    String input = dir.resolve("input").toAbsolutePath().toString();
+    String output = dir.resolve("tables").toAbsolutePath().toString();
     RunRequest request = new RunRequest(input, output, AS_OF);
     RunResult result = new NightlyJob(spark, funnel).run(request);
     RunSummary.print(spark, funnel, request, result, out);

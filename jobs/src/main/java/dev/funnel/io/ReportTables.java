@@ -34,12 +34,6 @@ import org.apache.spark.sql.expressions.Window;
  * and cut to the oldest unworked leads in Spark.
  */
 public final class ReportTables {
-  /** Output: flagged and insufficient cells. */
-  public static final String ANOMALIES = "anomalies";
-
-  /** Output: every judged cell. */
-  public static final String ANOMALY_CHECKS = "anomaly_checks";
-
   /** The dimension whose values are the people who work the leads. */
   public static final String OWNER_DIMENSION = "owner";
 
@@ -179,9 +173,11 @@ public final class ReportTables {
             ? List.of()
             : rows(table(Schemas.TARGETS, asOf), ReportTables::target);
     List<ReportInput.Check> anomalies =
-        rows(table(ANOMALIES, asOf), r -> check(r, !"INSUFFICIENT_DATA".equals(r.getAs("kind"))));
+        rows(
+            table(Schemas.ANOMALIES, asOf),
+            r -> check(r, !"INSUFFICIENT_DATA".equals(r.getAs("kind"))));
     List<ReportInput.Check> checks =
-        rows(table(ANOMALY_CHECKS, asOf), r -> check(r, r.<Boolean>getAs("flagged")));
+        rows(table(Schemas.ANOMALY_CHECKS, asOf), r -> check(r, r.<Boolean>getAs("flagged")));
     return new ReportInput(
         asOf, conversion, times, revenue, sla, targets, owners, unworked, anomalies, checks);
   }

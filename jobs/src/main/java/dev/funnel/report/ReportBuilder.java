@@ -966,20 +966,42 @@ public final class ReportBuilder {
             .thenComparing(Check::periodStart));
     List<WeeklyReport.InsufficientLine> largest = new ArrayList<>();
     for (Check c : small.subList(0, Math.min(INSUFFICIENT_LISTED, small.size()))) {
-      largest.add(
-          new WeeklyReport.InsufficientLine(
-              kindLabel(c.kind()),
-              c.stage(),
-              breakdown(c.dimension(), c.dimensionValue()),
-              periodText(c.grain(), c.periodStart()),
-              c.n(),
-              Formats.count(c.n()),
-              c.detectableEffect(),
-              c.detectableEffect() == null
-                  ? "–"
-                  : "a change smaller than "
-                      + Formats.relative(-c.detectableEffect()).substring(1)
-                      + " would go unnoticed"));
+      largest.add(notJudgedLine(c));
+    }
+    // Among the judged cells of the latest judged week: those that would have missed the largest
+    // changes, one line per cell.
+    LocalDate latest = null;
+    for (Check c : in.checks()) {
+      if (c.grain().equals("week")
+          && c.detectableEffect() != null
+          && (latest == null || c.periodStart().isAfter(latest))) {
+        latest = c.periodStart();
+      }
+    }
+    List<Check> judged = new ArrayList<>();
+    for (Check c : in.checks()) {
+      if (c.grain().equals("week")
+          && c.periodStart().equals(latest)
+          && c.detectableEffect() != null
+          && !c.kind().equals(INSUFFICIENT)
+          && !c.flagged()) {
+        judged.add(c);
+      }
+    }
+    judged.sort(
+        Comparator.comparingDouble((Check c) -> -c.detectableEffect())
+            .thenComparing(Check::kind)
+            .thenComparing(Check::stage)
+            .thenComparing(Check::dimension)
+            .thenComparing(Check::dimensionValue));
+    List<WeeklyReport.InsufficientLine> leastSensitive = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (Check c : judged) {
+      if (leastSensitive.size() < INSUFFICIENT_LISTED
+          && seen.add(
+              c.kind() + "|" + c.stage() + "|" + c.dimension() + "|" + c.dimensionValue())) {
+        leastSensitive.add(notJudgedLine(c));
+      }
     }
     List<String> immature = new ArrayList<>();
     LocalDate firstWeek = null;
@@ -1010,6 +1032,23 @@ public final class ReportBuilder {
               + Formats.month(firstMonth)
               + " are immature: their conversion and value per lead will still rise.");
     }
-    return new WeeklyReport.NotJudged(small.size(), largest, immature);
+    return new WeeklyReport.NotJudged(small.size(), largest, leastSensitive, immature);
+  }
+
+  private static WeeklyReport.InsufficientLine notJudgedLine(Check c) {
+    return new WeeklyReport.InsufficientLine(
+        kindLabel(c.kind()),
+        c.stage(),
+        breakdown(c.dimension(), c.dimensionValue()),
+        periodText(c.grain(), c.periodStart()),
+        c.message(),
+        c.n(),
+        Formats.count(c.n()),
+        c.detectableEffect(),
+        c.detectableEffect() == null
+            ? "not estimated"
+            : "a change smaller than "
+                + Formats.relative(c.detectableEffect()).substring(1)
+                + " would go unnoticed");
   }
 }

@@ -222,20 +222,28 @@ public record WeeklyReport(
 
   /** Section 5: cells too small to judge and cohorts too young. */
   public record NotJudged(
-      int insufficientCells, List<InsufficientLine> largest, List<String> immature) {
+      int insufficientCells,
+      List<InsufficientLine> largest,
+      List<InsufficientLine> leastSensitive,
+      List<String> immature) {
     /** Copies the lists. */
     public NotJudged {
       largest = List.copyOf(largest);
+      leastSensitive = List.copyOf(leastSensitive);
       immature = List.copyOf(immature);
     }
   }
 
-  /** A cell too small to judge, with the change it could have detected. */
+  /**
+   * A cell too small to judge (or, among the judged ones, one of the least sensitive), with the
+   * change it could have detected.
+   */
   public record InsufficientLine(
       String kindLabel,
       String stage,
       String breakdown,
       String periodText,
+      String message,
       long leads,
       String leadsText,
       Double detectableEffect,

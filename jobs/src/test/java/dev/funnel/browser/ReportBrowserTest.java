@@ -8,16 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.funnel.SparkTestSession;
 import dev.funnel.cli.DemoCommand;
-import dev.funnel.cli.ReportCommand;
 import dev.funnel.config.ConfigLoader;
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.io.Schemas;
-import dev.funnel.job.NightlyJob;
-import dev.funnel.job.RunRequest;
 import dev.funnel.report.ReportBuilder;
 import dev.funnel.report.ReportFixture;
 import dev.funnel.report.ReportRenderer;
-import dev.funnel.report.ReportWeek;
 import dev.funnel.report.WeeklyReport;
 import dev.funnel.report.WeeklyReports;
 import java.io.File;
@@ -149,7 +145,7 @@ class ReportBrowserTest {
     Path dir = Path.of("target/report-demo").toAbsolutePath();
     deleteTree(dir);
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-    DemoCommand.run(spark, dir, 4000, 42, quiet);
+    DemoCommand.generate(spark, dir, Long.getLong("funnel.report.demoLeads", 4000), 42, quiet);
     FunnelConfig funnel = ConfigLoader.load(dir.resolve("funnel.yaml"));
     List<String> dims = funnel.dimensions();
     StructType schema = Schemas.load(Schemas.STAGE_EVENTS, dims);
@@ -178,11 +174,7 @@ class ReportBrowserTest {
         .coalesce(1)
         .write()
         .parquet(dir.resolve("input/hostile").toString());
-    String output = dir.resolve("tables").toString();
-    new NightlyJob(spark, funnel)
-        .run(new RunRequest(dir.resolve("input").toString(), output, DEMO_AS_OF));
-    WeeklyReports.Written written =
-        ReportCommand.write(spark, funnel, output, ReportWeek.of(DEMO_AS_OF));
+    WeeklyReports.Written written = DemoCommand.runAndReport(spark, dir, quiet);
     assertTrue(
         written.report().agreement().unworked().stream()
             .anyMatch(u -> u.owner().equals(ReportFixture.HOSTILE)),
@@ -191,8 +183,6 @@ class ReportBrowserTest {
     look(written.files().html(), 375, 812, "demo-phone");
     assertEquals((long) written.report().anomalies().size() + 1, desktop.get("charts"));
   }
-
-  static final java.time.LocalDate DEMO_AS_OF = java.time.LocalDate.parse("2025-12-17");
 
   static void deleteTree(Path dir) throws java.io.IOException {
     if (Files.exists(dir)) {

@@ -149,6 +149,17 @@ class ReportContentTest {
         n.largest().stream().map(WeeklyReport.InsufficientLine::leads).toList());
     assertEquals(
         "a change smaller than 62% would go unnoticed", n.largest().get(0).detectableText());
+    assertEquals("not estimated", n.largest().get(2).detectableText());
+    assertEquals(
+        "Only 20 leads entered opportunity for owner = ann: too few to judge.",
+        n.largest().get(0).message());
+    // The judged, unflagged cells of the latest week (23 Nov): sql conversion for organic, ann
+    // and bob (each could only see a 30% change), in dimension and value order.
+    assertEquals(
+        List.of("owner = ann", "owner = bob", "source = organic"),
+        n.leastSensitive().stream().map(WeeklyReport.InsufficientLine::breakdown).toList());
+    assertEquals(
+        "a change smaller than 30% would go unnoticed", n.leastSensitive().get(0).detectableText());
     assertEquals(2, n.immature().size());
   }
 
