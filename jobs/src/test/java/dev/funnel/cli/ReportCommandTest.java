@@ -152,6 +152,45 @@ class ReportCommandTest {
   }
 
   @Test
+  void runWithReportWritesTheReportOfTheAsOfsWeek() throws Exception {
+    Path config = tmp.resolve("funnel.yaml");
+    Files.writeString(
+        config,
+        "name: t\ntimezone: Europe/Berlin\nstages: [lead, mql, won]\nlost_stages: [lost]\n"
+            + "conversion_window_days: 30\ndimensions: [source]\n");
+    String input =
+        new dev.funnel.Events()
+            .add("L1", "lead", "2025-01-06T10:00:00Z", null, ReportFixture.HOSTILE, null)
+            .add("L1", "mql", "2025-01-07T10:00:00Z")
+            .add("L2", "lead", "2025-01-20T10:00:00Z", null, "web", null)
+            .write(SparkTestSession.get(), tmp);
+    ChildJvm.Result result =
+        ChildJvm.run(
+            tmp.resolve("logs"),
+            "run",
+            "--config",
+            config.toString(),
+            "--input",
+            input,
+            "--output",
+            tmp.resolve("out").toString(),
+            "--as-of",
+            "2025-01-29",
+            "--report");
+    assertEquals(0, result.exitCode(), result.stderr());
+    // 29 Jan 2025 is the Wednesday of ISO week 5.
+    Path html = tmp.resolve("out/reports/2025-W05.html");
+    assertTrue(
+        result.stdout().contains("Report Funnel report 2025-W05: 0 critical, 0 warnings: " + html),
+        result.stdout());
+    String page = Files.readString(html);
+    assertTrue(page.contains("No flags this week"), page);
+    assertTrue(page.contains("data known through 29 Jan 2025 (Europe/Berlin)"), page);
+    assertTrue(Files.exists(tmp.resolve("out/reports/2025-W05.md")));
+    assertTrue(Files.exists(tmp.resolve("out/reports/2025-W05.json")));
+  }
+
+  @Test
   void usageErrorsStopBeforeSparkStarts() throws Exception {
     Path config = tmp.resolve("funnel.yaml");
     Files.writeString(
