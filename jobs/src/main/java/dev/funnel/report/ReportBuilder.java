@@ -788,8 +788,8 @@ public final class ReportBuilder {
       case "CONVERSION_DROP", "CONVERSION_FLOOR" ->
           "A bottleneck at "
               + where
-              + ": find out why leads stop here — lead quality from this source, sales capacity,"
-              + " or the entry criteria of "
+              + ": find out why leads stop here — the quality of the leads its sources send, sales"
+              + " capacity, or the entry criteria of "
               + next
               + ".";
       case "LAX_GATE" ->

@@ -62,6 +62,10 @@ class ReportBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path DRIVER = Path.of("/usr/bin/chromedriver");
   static final Path SCREENSHOTS = Path.of("target/report-screenshots");
+
+  /** Height of the top-of-page screenshot (the README's). */
+  static final int TOP_HEIGHT = 2000;
+
   static final String[] SECTIONS = {"headline", "agreement", "anomalies", "funnel", "not-judged"};
 
   static ChromeDriver driver;
@@ -266,7 +270,12 @@ class ReportBrowserTest {
     }
     assertEquals(List.of(), requests, "network requests");
 
-    // A full-page screenshot for people to look at.
+    // The first screenful and the full page, for people to look at.
+    driver.manage().window().setSize(new Dimension(width, TOP_HEIGHT));
+    Files.copy(
+        driver.getScreenshotAs(OutputType.FILE).toPath(),
+        SCREENSHOTS.resolve(name + "-top.png"),
+        StandardCopyOption.REPLACE_EXISTING);
     long pageHeight = (Long) js.executeScript("return document.documentElement.scrollHeight");
     driver.manage().window().setSize(new Dimension(width, (int) Math.min(pageHeight + 40, 12000)));
     File shot = driver.getScreenshotAs(OutputType.FILE);
