@@ -14,7 +14,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "funnel 0.1.0",
     description = "Funnel analytics: stage visits, conversion and time in stage from CRM history.",
-    subcommands = {GenerateCommand.class, RunCommand.class, DemoCommand.class, ReportCommand.class},
+    subcommands = {
+      GenerateCommand.class,
+      RunCommand.class,
+      DemoCommand.class,
+      EvaluateCommand.class,
+      ReportCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
