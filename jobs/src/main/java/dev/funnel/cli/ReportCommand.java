@@ -97,8 +97,9 @@ public final class ReportCommand implements Callable<Integer> {
             read(written.files().markdown()),
             read(written.files().json()));
       } catch (ReportMailer.DeliveryException e) {
+        // The files stay written; the error line comes last, as for every failure.
+        spec.commandLine().getErr().println("The report files are written; mailing them failed.");
         spec.commandLine().getErr().println("error: " + e.getMessage());
-        spec.commandLine().getErr().println("(the report files are written)");
         return ExitCodes.MAIL;
       }
       System.out.println("Mailed to " + String.join(", ", mailTo));

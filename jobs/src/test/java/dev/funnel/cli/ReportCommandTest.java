@@ -135,6 +135,8 @@ class ReportCommandTest {
             "manager@example.com,sales@example.com");
     assertEquals(5, result.exitCode(), result.stderr());
     List<String> errors = result.stderr().lines().filter(l -> l.startsWith("error: ")).toList();
+    String lastLine = result.stderr().strip().lines().reduce((a, b) -> b).orElse("");
+    assertEquals(errors.get(errors.size() - 1), lastLine, "the error line ends the output");
     assertEquals(1, errors.size(), result.stderr());
     assertTrue(
         errors
