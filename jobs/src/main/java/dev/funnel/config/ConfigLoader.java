@@ -40,6 +40,7 @@ public final class ConfigLoader {
           "business_hours",
           "targets",
           "anomalies",
+          "retention",
           ImportSection.KEY,
           "smtp");
 
@@ -171,6 +172,7 @@ public final class ConfigLoader {
         businessHours,
         targets,
         anomalies,
+        Retention.parse(root.get("retention")),
         SmtpConfig.parse(root.get("smtp")));
   }
 

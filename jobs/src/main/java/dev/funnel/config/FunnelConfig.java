@@ -21,6 +21,7 @@ import java.util.List;
  * @param businessHours calendar of {@code clock: business}; null when no SLA uses it
  * @param targets volume and value targets
  * @param anomalies how the anomaly phase judges the funnel
+ * @param retention how long stage_visits snapshots are kept
  * @param smtp where the weekly report is mailed from; null when not configured
  */
 public record FunnelConfig(
@@ -35,6 +36,7 @@ public record FunnelConfig(
     BusinessHours businessHours,
     List<TargetDefinition> targets,
     AnomalySettings anomalies,
+    Retention retention,
     SmtpConfig smtp)
     implements Serializable {
 
