@@ -347,6 +347,64 @@ def _reader():
 
 
 # --------------------------------------------------------------------------------------------
+# Funnel structure and statistics the tables do not hold
+
+
+def main_path(run: Run) -> list[str]:
+    """The funnel's main path in order (first stage ... won stage), from stage_conversion's
+    stage -> next_stage pairs (the configuration is not part of the output)."""
+    pairs = run.table("stage_conversion", columns=["stage", "next_stage"]).drop_duplicates()
+    following = dict(zip(pairs["stage"], pairs["next_stage"]))
+    (first,) = set(following) - set(following.values())
+    path = [first]
+    while path[-1] in following:
+        path.append(following[path[-1]])
+    return path
+
+
+def hours_until(instants: pd.Series, until: pd.Timestamp) -> pd.Series:
+    """Fractional hours from each instant to ``until``, from whole microseconds as the job
+    computes them (``Visit.hoursBetween``)."""
+    micros = (until - instants) // pd.Timedelta(microseconds=1)
+    return micros.astype("float64") / 3_600_000_000.0
+
+
+def kaplan_meier(exits, censored):
+    """Kaplan-Meier survival of time in stage, as the job defines it (``stats.KaplanMeier``):
+    visits still open are right-censored at the as-of instant; at equal times exits come before
+    censorings, so a visit censored at t is still at risk at t. Returns (exit times, S after
+    each), one entry per distinct exit time."""
+    import numpy as np
+
+    exits = np.sort(np.asarray(exits, dtype=float))
+    censored = np.sort(np.asarray(censored, dtype=float))
+    times, first = np.unique(exits, return_index=True)
+    deaths = np.diff(np.append(first, len(exits)))
+    # At risk at t: everyone minus the exits before t and the censorings strictly before t.
+    at_risk = len(exits) + len(censored) - first - np.searchsorted(censored, times, side="left")
+    return times, np.cumprod(1.0 - deaths / at_risk)
+
+
+def km_quantile(times, survival, q: float):
+    """The smallest exit time t with S(t) <= 1 - q (the job's ``KaplanMeier.quantile``, with its
+    rounding slack), or None when the estimate never falls that low."""
+    import numpy as np
+
+    slack = 1e-12 + (np.arange(len(survival)) + 1) * 1e-15
+    hit = np.nonzero(survival <= 1.0 - q + slack)[0]
+    return float(times[hit[0]]) if len(hit) else None
+
+
+def type7_percentile(values, q: float):
+    """R's type-7 percentile (the job's ``stats.Percentiles``; numpy's default "linear"), or
+    None for no values."""
+    import numpy as np
+
+    values = np.asarray(values, dtype=float)
+    return float(np.percentile(values, 100 * q)) if len(values) else None
+
+
+# --------------------------------------------------------------------------------------------
 # Figures
 
 
@@ -384,7 +442,8 @@ def show(fig, name: str | None = None):
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    title = name or (fig._suptitle.get_text() if fig._suptitle else "") or "figure"
+    suptitle = fig._suptitle.get_text() if fig._suptitle else ""
+    title = name or suptitle or next((ax.get_title() for ax in fig.axes if ax.get_title()), "figure")
     counts = plotted_points(fig)
     empty = [axes for axes, n in counts.items() if n == 0]
     if not counts or empty:
