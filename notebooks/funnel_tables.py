@@ -409,8 +409,12 @@ def type7_percentile(values, q: float):
 
 
 def plotted_points(fig) -> dict:
-    """Data points each axes of the figure draws (lines, markers, bars, areas, images)."""
+    """Data points each axes of the figure draws (lines, markers, bars, areas, images); reference
+    lines and spans (axhline, axvspan: not in data coordinates) do not count."""
     import numpy as np
+
+    def in_data(transform):
+        return transform.contains_branch(ax.transData)
 
     counts = {}
     for k, ax in enumerate(fig.axes):
@@ -419,17 +423,17 @@ def plotted_points(fig) -> dict:
         n = 0
         for line in ax.get_lines():
             xy = np.asarray(line.get_xydata(), dtype=float)
-            if xy.size:
+            if in_data(line.get_transform()) and xy.size:
                 n += int(np.isfinite(xy).all(axis=1).sum())
         for patch in ax.patches:
-            if hasattr(patch, "get_height"):
+            if in_data(patch.get_transform()) and hasattr(patch, "get_height"):
                 h, w = patch.get_height(), patch.get_width()
                 n += int(np.isfinite(h) and np.isfinite(w) and h != 0 and w != 0)
         for collection in ax.collections:
             offsets = np.asarray(collection.get_offsets(), dtype=float)
-            if offsets.ndim == 2 and len(offsets) and hasattr(collection, "get_sizes") and len(collection.get_sizes()):
+            if in_data(collection.get_offset_transform()) and offsets.ndim == 2 and len(offsets):
                 n += int(np.isfinite(offsets).all(axis=1).sum())
-            else:
+            elif in_data(collection.get_transform()):
                 n += sum(1 for p in collection.get_paths() if len(p.vertices))
         for image in ax.images:
             n += int(np.isfinite(np.asarray(image.get_array(), dtype=float)).sum())
