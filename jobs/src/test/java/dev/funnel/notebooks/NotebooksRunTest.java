@@ -13,6 +13,11 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -109,7 +114,7 @@ class NotebooksRunTest {
 
   /** What an executed notebook must hold; see the class comment. */
   static void check(JsonNode nb, String name, Path tables) throws IOException {
-    boolean hasAnomalies = Files.isDirectory(tables.resolve("anomalies"));
+    long flags = flags(tables);
     int figures = 0;
     int index = 0;
     for (JsonNode cell : Notebooks.codeCells(nb)) {
@@ -125,11 +130,17 @@ class NotebooksRunTest {
           images.add(output);
         }
       }
-      boolean figureCell =
-          Notebooks.tagged(cell, "figure")
-              || (hasAnomalies && Notebooks.tagged(cell, "figure-when-anomalies"));
-      if (figureCell) {
+      if (Notebooks.tagged(cell, "figure")) {
         assertTrue(!images.isEmpty(), where + " (a figure cell) displayed no figure");
+      }
+      if (Notebooks.tagged(cell, "figure-when-anomalies")) {
+        if (flags > 0) {
+          assertTrue(!images.isEmpty(), where + ": " + flags + " flags and no figure");
+        } else {
+          assertTrue(
+              text(cell).contains(flags < 0 ? "no anomalies table" : "No flags"),
+              where + ": says why there is nothing to plot");
+        }
       }
       for (JsonNode image : images) {
         JsonNode meta = image.path("metadata").path("funnel_figure");
@@ -150,6 +161,43 @@ class NotebooksRunTest {
       }
     }
     assertTrue(figures > 0, name + " drew no figure");
+  }
+
+  /**
+   * Flags (anomalies rows other than INSUFFICIENT_DATA) of the run, counted with DuckDB apart from
+   * the notebook; -1 when the run wrote no anomalies table.
+   */
+  static long flags(Path tables) {
+    Path dir = tables.resolve("anomalies");
+    if (!Files.isDirectory(dir)) {
+      return -1;
+    }
+    String sql =
+        "SELECT count(*) FROM read_parquet('"
+            + dir.toString().replace("'", "''")
+            + "/*/*.parquet') WHERE kind <> 'INSUFFICIENT_DATA'";
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
+  /** Everything a cell printed. */
+  private static String text(JsonNode cell) {
+    StringBuilder out = new StringBuilder();
+    for (JsonNode output : cell.path("outputs")) {
+      JsonNode text = output.path("text");
+      if (text.isArray()) {
+        text.forEach(line -> out.append(line.asText()));
+      } else {
+        out.append(text.asText());
+      }
+    }
+    return out.toString();
   }
 
   /** The DuckDB JDBC driver the tests use (test scope), so the notebooks read with the same. */
