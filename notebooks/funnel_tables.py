@@ -437,7 +437,7 @@ def plotted_points(fig) -> dict:
                 n += sum(1 for p in collection.get_paths() if len(p.vertices))
         for image in ax.images:
             n += int(np.isfinite(np.asarray(image.get_array(), dtype=float)).sum())
-        counts[ax.get_title() or f"axes {k + 1}"] = n
+        counts[f"{k + 1}: {ax.get_title()}" if ax.get_title() else f"axes {k + 1}"] = n
     return counts
 
 
