@@ -64,6 +64,15 @@ def describe(table: str, columns: list[str] | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("column")
 
 
+def explain(table: str, columns: list[str]) -> None:
+    """Prints each column's unit and meaning as its schema file defines it (the one source)."""
+    import textwrap
+
+    for column, row in describe(table, columns).iterrows():
+        print(textwrap.fill(f"{table}.{column} ({row['unit']}): {row['meaning']}", width=100,
+                            subsequent_indent="    "))
+
+
 # --------------------------------------------------------------------------------------------
 # The run
 
