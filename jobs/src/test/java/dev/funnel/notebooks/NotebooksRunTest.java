@@ -85,6 +85,7 @@ class NotebooksRunTest {
             "notebook",
             "--execute",
             "--ExecutePreprocessor.timeout=600",
+            "--ExecutePreprocessor.startup_timeout=300",
             "--ExecutePreprocessor.kernel_name=python3",
             "--output-dir",
             TARGET.toString(),
