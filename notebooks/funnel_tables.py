@@ -195,14 +195,19 @@ def _literal(value, kind: str) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _sql(files, columns, where, declared, expression=lambda c, t: f'"{c}"') -> str:
+def _ident(column: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + column.replace('"', '""') + '"'
+
+
+def _sql(files, columns, where, declared, expression=lambda c, t: _ident(c)) -> str:
     names = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
     source = f"read_parquet([{names}], hive_partitioning = false)"
     select = "*" if columns is None else ", ".join(expression(c, declared.get(c, "string")) for c in columns)
     clauses = []
     for column, values in where.items():
         kind = declared.get(column, "string")
-        clauses.append(f'"{column}" IN (' + ", ".join(_literal(v, kind) for v in values) + ")")
+        clauses.append(_ident(column) + " IN (" + ", ".join(_literal(v, kind) for v in values) + ")")
     return f"SELECT {select} FROM {source}" + (" WHERE " + " AND ".join(clauses) if clauses else "")
 
 
@@ -271,10 +276,10 @@ class _JdbcReader:
             # Dates travel as epoch days and timestamps as epoch microseconds: exact and cheap.
             def expression(column, kind):
                 if kind == "date":
-                    return f'CAST(date_diff(\'day\', DATE \'1970-01-01\', "{column}") AS BIGINT)'
+                    return f"CAST(date_diff('day', DATE '1970-01-01', {_ident(column)}) AS BIGINT)"
                 if kind == "timestamp":
-                    return f'epoch_us("{column}")'
-                return f'"{column}"'
+                    return f"epoch_us({_ident(column)})"
+                return _ident(column)
 
             rs = statement.executeQuery(_sql(files, columns, where, declared, expression))
             kinds = [declared.get(c, "string") for c in columns]
