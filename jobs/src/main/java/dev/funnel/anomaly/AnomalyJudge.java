@@ -17,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.DoubleFunction;
 import java.util.function.Function;
 
@@ -569,7 +568,7 @@ public final class AnomalyJudge {
               e.n(),
               e.n() == 0 ? null : ChangePoint.oneSided(e.z(), tail),
               null,
-              weeklyEffect(e),
+              null,
               null,
               String.format(
                   java.util.Locale.ROOT,
@@ -592,11 +591,6 @@ public final class AnomalyJudge {
 
   private static String format(String metric, double value) {
     return metric.equals("entered") ? Messages.count(value) : Messages.percent(value);
-  }
-
-  /** Placeholder for weekly checks' detectable effect: filled once the threshold is known. */
-  private static Double weeklyEffect(Expectation e) {
-    return null;
   }
 
   // ---------------------------------------------------------------- time in stage
@@ -1252,14 +1246,5 @@ public final class AnomalyJudge {
       out.add(c);
     }
     return out;
-  }
-
-  /** The weeks this run judges for conversion (for tests and the Spark side's week range). */
-  List<LocalDate> conversionWeeks() {
-    return conversionWeeks;
-  }
-
-  static TreeMap<LocalDate, WeekFacts> sorted(Map<LocalDate, WeekFacts> weeks) {
-    return new TreeMap<>(weeks);
   }
 }

@@ -1,8 +1,11 @@
 package dev.funnel.generate;
 
+import static dev.funnel.calendar.FunnelCalendar.MICROS_PER_HOUR;
+import static dev.funnel.calendar.FunnelCalendar.MICROS_PER_SECOND;
+
+import dev.funnel.calendar.FunnelCalendar;
 import java.io.Serializable;
 import java.time.DayOfWeek;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Month;
 import java.time.ZonedDateTime;
@@ -98,8 +101,6 @@ final class LeadSimulator implements Serializable {
   private static final double[] AMOUNT_MEDIAN = {4_500, 12_000, 45_000};
   private static final int MAX_STEPS = 24;
 
-  private static final long MICROS_PER_SECOND = 1_000_000L;
-  private static final long MICROS_PER_HOUR = 3_600L * MICROS_PER_SECOND;
   private static final long LATE_ARRIVALS = 7 * 24 * MICROS_PER_HOUR;
 
   private final long seed;
@@ -180,14 +181,11 @@ final class LeadSimulator implements Serializable {
   }
 
   private static long toMicros(ZonedDateTime time) {
-    return time.toEpochSecond() * MICROS_PER_SECOND + time.getNano() / 1_000;
+    return FunnelCalendar.toMicros(time.toInstant());
   }
 
   private static ZonedDateTime local(long micros) {
-    return Instant.ofEpochSecond(
-            Math.floorDiv(micros, MICROS_PER_SECOND),
-            Math.floorMod(micros, MICROS_PER_SECOND) * 1_000)
-        .atZone(SyntheticFunnel.ZONE);
+    return FunnelCalendar.toInstant(micros).atZone(SyntheticFunnel.ZONE);
   }
 
   private static int pick(double u, double[] weights) {
