@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
       GenerateCommand.class,
       RunCommand.class,
       DemoCommand.class,
-      EvaluateCommand.class
+      EvaluateCommand.class,
+      ImportCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
