@@ -7,6 +7,7 @@ import dev.funnel.calendar.FunnelCalendar;
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.io.EventSource;
 import dev.funnel.io.OutputLock;
+import dev.funnel.io.PartitionRetention;
 import dev.funnel.io.RunManifest;
 import dev.funnel.io.Schemas;
 import dev.funnel.io.TablePublisher;
@@ -144,12 +145,19 @@ public final class NightlyJob {
               publisher.rowCounts(),
               (System.nanoTime() - started) / 1e9);
       publisher.publish();
+      progress.done("publish");
+      PartitionRetention.apply(
+          spark.sparkContext().hadoopConfiguration(),
+          request.output(),
+          Schemas.STAGE_VISITS,
+          request.asOf(),
+          config.retention().stageVisitsDays());
+      progress.done("retention");
       RunManifest.write(
           spark.sparkContext().hadoopConfiguration(),
           request.output(),
           request.asOf(),
-          manifest(request, runId, result));
-      progress.done("publish");
+          manifest(request, runId, result, progress));
       return result;
     } catch (RuntimeException e) {
       publisher.abandon();
@@ -165,7 +173,8 @@ public final class NightlyJob {
     RowAccounting.of(footerRows, classes, accepted, duplicates, written).check();
   }
 
-  private Map<String, Object> manifest(RunRequest request, String runId, RunResult result) {
+  private Map<String, Object> manifest(
+      RunRequest request, String runId, RunResult result, Progress progress) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("funnel", config.name());
     m.put("as_of", request.asOf().toString());
@@ -182,6 +191,7 @@ public final class NightlyJob {
     m.put("leads", result.leads());
     m.put("tables", new LinkedHashMap<>(result.tableRows()));
     m.put("seconds", Math.round(result.seconds() * 10) / 10.0);
+    m.put("phases", progress.phases());
     m.put("finished_at", Instant.now().toString());
     return m;
   }
