@@ -830,10 +830,9 @@ public final class AnomalyJudge {
           recentWeeks.get(0));
       return;
     }
+    List<Expectation> levels = volumeLevels(cell, weeks, base);
     List<Expectation> judged =
-        cell.dimension().equals(ALL)
-            ? volumeLevels(cell, weeks, base)
-            : volumeShares(cell, weeks, base);
+        cell.dimension().equals(ALL) ? levels : volumeShares(cell, weeks, base);
     List<Check> volumeWeeks =
         weeklyChecks(
             AnomalyKind.VOLUME_DROP, cell, judged, ChangePoint.Tail.LOWER, "entered", recentWeeks);
@@ -843,6 +842,12 @@ public final class AnomalyJudge {
       return;
     }
     Expectation p = r.pooled();
+    Expectation level = Expectation.pool(levels.subList(r.start(), levels.size()));
+    if (level.observed() >= level.expected()) {
+      // The value's share fell only because another value surged: its own volume did not drop,
+      // so it is no candidate (and a test that cannot be a drop would only enlarge the family).
+      return;
+    }
     LocalDate from = recentWeeks.get(r.start());
     boolean single = r.start() == recentWeeks.size() - 1;
     double sd = Math.sqrt(p.variance());
@@ -884,9 +889,11 @@ public final class AnomalyJudge {
   }
 
   /**
-   * The total's volume: each judged week's entries against the baseline weeks' mean, with
-   * quasi-Poisson variance {@code max(μ, s²)} plus the mean's own error {@code max(μ, s²)/B}; the
-   * current partial week against the entries of the baseline weeks up to the same local weekday and
+   * The total's volume: each judged week's entries against the linear trend of the baseline weeks
+   * (least squares over their week numbers, so that growth and seasonal swings are followed, not
+   * mistaken for a drop), with quasi-Poisson noise {@code max(μ, s²)} (s² the residual variance)
+   * and the trend's own prediction error {@code max(ȳ, s²)·(1/B + (x − x̄)²/Sxx)}; the current
+   * partial week against the trend of the baseline weeks' entries up to the same local weekday and
    * time.
    */
   private List<Expectation> volumeLevels(
@@ -895,16 +902,35 @@ public final class AnomalyJudge {
     int b = base.size();
     for (LocalDate w : recentWeeks) {
       boolean current = w.equals(currentWeek);
-      double[] counts = new double[b];
+      double[] x = new double[b];
+      double[] y = new double[b];
       for (int i = 0; i < b; i++) {
         WeekFacts f = week(weeks, cell, base.get(i));
-        counts[i] = current ? f.enteredByElapsed() : f.entered();
+        x[i] = java.time.temporal.ChronoUnit.WEEKS.between(recentWeeks.get(0), base.get(i));
+        y[i] = current ? f.enteredByElapsed() : f.entered();
       }
-      double mean = mean(counts);
-      double var = Math.max(mean, variance(counts, mean));
+      double at = java.time.temporal.ChronoUnit.WEEKS.between(recentWeeks.get(0), w);
+      double mx = mean(x);
+      double my = mean(y);
+      double sxx = 0;
+      double sxy = 0;
+      for (int i = 0; i < b; i++) {
+        sxx += (x[i] - mx) * (x[i] - mx);
+        sxy += (x[i] - mx) * (y[i] - my);
+      }
+      double slope = sxx > 0 && b > 2 ? sxy / sxx : 0;
+      double residual = 0;
+      for (int i = 0; i < b; i++) {
+        double e = y[i] - (my + slope * (x[i] - mx));
+        residual += e * e;
+      }
+      double s2 = b > 2 ? residual / (b - 2) : variance(y, my);
+      double mu = Math.max(0, my + slope * (at - mx));
+      double noise = Math.max(mu, s2);
+      double leverage = 1.0 / b + (sxx > 0 ? (at - mx) * (at - mx) / sxx : 0);
+      double entered = week(weeks, cell, w).entered();
       judged.add(
-          new Expectation(
-              week(weeks, cell, w).entered(), week(weeks, cell, w).entered(), mean, var, var / b));
+          new Expectation(Math.round(entered), entered, mu, noise, Math.max(my, s2) * leverage));
     }
     return judged;
   }
