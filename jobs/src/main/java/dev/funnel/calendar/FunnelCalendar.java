@@ -74,4 +74,12 @@ public final class FunnelCalendar implements Serializable {
     return Math.addExact(
         Math.multiplyExact(instant.getEpochSecond(), MICROS_PER_SECOND), instant.getNano() / 1000);
   }
+
+  /**
+   * The nightly default as-of day: yesterday in the funnel's zone at {@code now}, the last day
+   * whose data is complete when a run starts after midnight.
+   */
+  public LocalDate yesterday(Instant now) {
+    return LocalDate.ofInstant(now, zone).minusDays(1);
+  }
 }

@@ -14,7 +14,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "funnel 0.1.0",
     description = "Funnel analytics: stage visits, conversion and time in stage from CRM history.",
-    subcommands = {GenerateCommand.class, RunCommand.class, DemoCommand.class},
+    subcommands = {
+      GenerateCommand.class,
+      RunCommand.class,
+      DemoCommand.class,
+      BackfillCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",

@@ -165,7 +165,7 @@ public final class NightlyJob {
           spark.sparkContext().hadoopConfiguration(),
           request.output(),
           request.asOf(),
-          manifest(request, runId, result));
+          manifest(request, runId, result, input.files()));
       progress.done("publish");
       return result;
     } catch (RuntimeException e) {
@@ -197,7 +197,11 @@ public final class NightlyJob {
     }
   }
 
-  private Map<String, Object> manifest(RunRequest request, String runId, RunResult result) {
+  private Map<String, Object> manifest(
+      RunRequest request,
+      String runId,
+      RunResult result,
+      java.util.List<dev.funnel.io.InputFile> inputFiles) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("funnel", config.name());
     m.put("as_of", request.asOf().toString());
@@ -215,6 +219,8 @@ public final class NightlyJob {
     m.put("tables", new LinkedHashMap<>(result.tableRows()));
     m.put("seconds", Math.round(result.seconds() * 10) / 10.0);
     m.put("finished_at", Instant.now().toString());
+    // What this run read, so that a later backfill --changed-since finds the days to re-run.
+    m.put("input_files", inputFiles.stream().map(dev.funnel.io.InputFile::toManifest).toList());
     return m;
   }
 
