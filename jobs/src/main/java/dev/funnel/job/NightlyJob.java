@@ -58,11 +58,11 @@ public final class NightlyJob {
     try (OutputLock lock =
         OutputLock.acquire(hadoop, request.output(), runId, request.lockWait())) {
       TablePublisher.recover(hadoop, request.output());
-      return runLocked(request, runId);
+      return runLocked(request, runId, lock);
     }
   }
 
-  private RunResult runLocked(RunRequest request, String runId) {
+  private RunResult runLocked(RunRequest request, String runId, OutputLock lock) {
     long started = System.nanoTime();
     Progress progress = new Progress();
     FunnelCalendar calendar = new FunnelCalendar(config.zone());
@@ -160,6 +160,7 @@ public final class NightlyJob {
       if (!result.accountingHolds()) {
         throw new IllegalStateException("row accounting does not hold: " + result);
       }
+      lock.verifyHeld(); // a run whose lease ran out must not publish over its successor
       publisher.publish();
       RunManifest.write(
           spark.sparkContext().hadoopConfiguration(),
