@@ -33,6 +33,21 @@ public final class DemoCommand implements Callable<Integer> {
   static final int MONTHS = 12;
   static final LocalDate AS_OF = LocalDate.parse("2025-12-17");
 
+  /**
+   * The demo's injected anomalies, all still going on at the as-of day so that its run flags them:
+   * a conversion drop, a slow stage, a volume drop and a lax gate.
+   */
+  static final List<String> DEMO_ANOMALIES =
+      List.of(
+          "stage=mql,dimension=source,value=paid_search,week=2025-11-03,weeks=7,"
+              + "kind=conversion_drop,magnitude=0.5",
+          "stage=sql,dimension=segment,value=mid_market,week=2025-11-10,weeks=6,"
+              + "kind=slowdown,magnitude=0.4",
+          "stage=lead,dimension=region,value=apac,week=2025-11-24,weeks=4,"
+              + "kind=volume_cut,magnitude=0.5",
+          "stage=lead,dimension=owner,value=rep_05,week=2025-11-17,weeks=5,"
+              + "kind=conversion_rise,magnitude=0.02");
+
   @Option(
       names = "--dir",
       defaultValue = "demo-output",
@@ -69,10 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
             START,
             MONTHS,
             seed,
-            List.of(
-                InjectedAnomaly.parse(
-                    "stage=sql,dimension=source,value=paid_search,week=2025-09-01,weeks=4,"
-                        + "kind=conversion_drop,magnitude=0.4")),
+            DEMO_ANOMALIES.stream().map(InjectedAnomaly::parse).toList(),
             0);
     SparkSession spark = FunnelSpark.builder("funnel-demo", master).getOrCreate();
     try {

@@ -38,7 +38,8 @@ public final class ConfigLoader {
           "max_entered_at",
           "sla",
           "business_hours",
-          "targets");
+          "targets",
+          "anomalies");
 
   /** Columns of the output tables that a dimension must not shadow. */
   static final Set<String> RESERVED_COLUMNS =
@@ -142,6 +143,7 @@ public final class ConfigLoader {
     List<SlaDefinition> slas = AgreementConfig.slas(root.get("sla"), funnelStages);
     BusinessHours businessHours = AgreementConfig.businessHours(root.get("business_hours"), slas);
     List<TargetDefinition> targets = AgreementConfig.targets(root.get("targets"), funnelStages);
+    AnomalySettings anomalies = AnomalyConfig.parse(root.get("anomalies"), funnelStages, slas);
     return new FunnelConfig(
         name,
         zone,
@@ -152,7 +154,8 @@ public final class ConfigLoader {
         latest,
         slas,
         businessHours,
-        targets);
+        targets,
+        anomalies);
   }
 
   private static String sortedKeys() {

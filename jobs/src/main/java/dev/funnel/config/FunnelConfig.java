@@ -20,6 +20,7 @@ import java.util.List;
  * @param slas response service-level agreements
  * @param businessHours calendar of {@code clock: business}; null when no SLA uses it
  * @param targets volume and value targets
+ * @param anomalies how the anomaly phase judges the funnel
  */
 public record FunnelConfig(
     String name,
@@ -31,7 +32,8 @@ public record FunnelConfig(
     Instant latestEnteredAt,
     List<SlaDefinition> slas,
     BusinessHours businessHours,
-    List<TargetDefinition> targets)
+    List<TargetDefinition> targets,
+    AnomalySettings anomalies)
     implements Serializable {
 
   /** Events before this instant are rejected as out of range. */

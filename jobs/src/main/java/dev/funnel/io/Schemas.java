@@ -42,6 +42,12 @@ public final class Schemas {
   /** Output: won leads and revenue per stage cohort. */
   public static final String REVENUE_CONVERSION = "revenue_conversion";
 
+  /** Output: flagged anomalies and cells too small to judge. */
+  public static final String ANOMALIES = "anomalies";
+
+  /** Output: every judged anomaly check, flagged or not. */
+  public static final String ANOMALY_CHECKS = "anomaly_checks";
+
   /** Tables whose rows carry the lead's dimension values as columns. */
   public static final List<String> WITH_DIMENSION_COLUMNS =
       List.of(STAGE_VISITS, REJECTED_EVENTS, SLA_BREACHES);

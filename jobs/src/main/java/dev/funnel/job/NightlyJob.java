@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.funnel.anomaly.Check;
 import dev.funnel.calendar.FunnelCalendar;
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.io.EventSource;
@@ -12,6 +13,7 @@ import dev.funnel.io.OutputLock;
 import dev.funnel.io.RunManifest;
 import dev.funnel.io.Schemas;
 import dev.funnel.io.TablePublisher;
+import dev.funnel.spark.AnomalyTables;
 import dev.funnel.spark.Conform;
 import dev.funnel.spark.ConversionCells;
 import dev.funnel.spark.EventCleaning;
@@ -24,6 +26,7 @@ import dev.funnel.spark.TargetsTable;
 import dev.funnel.spark.TimeInStageTable;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
@@ -143,6 +146,16 @@ public final class NightlyJob {
                 Schemas.TARGETS,
                 TargetsTable.build(spark, leads, config, request.asOf(), asOf),
                 1));
+        List<Check> checks =
+            AnomalyTables.judge(spark, leads, config, request.asOf(), asOf, request.output());
+        progress.done(
+            Schemas.ANOMALY_CHECKS,
+            publisher.stage(
+                Schemas.ANOMALY_CHECKS, AnomalyTables.checks(spark, checks, request.asOf()), 1));
+        progress.done(
+            Schemas.ANOMALIES,
+            publisher.stage(
+                Schemas.ANOMALIES, AnomalyTables.anomalies(spark, checks, request.asOf()), 1));
       }
       conversionCounts.unpersist();
 

@@ -62,6 +62,7 @@ public final class RunSummary {
     printConversion(spark, config, request, out);
     if (!request.coreOnly()) {
       printAgreement(spark, config, request, out);
+      printAnomalies(spark, request, out);
     }
     out.printf(Locale.ROOT, "Finished in %.1f s%n", result.seconds());
   }
@@ -216,6 +217,34 @@ public final class RunSummary {
             (double) r.getAs("projected"),
             (boolean) r.getAs("on_track") ? "yes" : "no");
       }
+    }
+  }
+
+  /** The run's critical and warning flags, most severe and most certain first. */
+  private static void printAnomalies(SparkSession spark, RunRequest request, PrintStream out) {
+    List<Row> flags =
+        read(spark, request, Schemas.ANOMALIES)
+            .where(col("severity").isin("critical", "warning"))
+            .orderBy(
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .when(col("severity").equalTo("critical"), 0)
+                    .otherwise(1),
+                col("q_value").asc_nulls_last(),
+                col("p_value"))
+            .select("severity", "message")
+            .collectAsList();
+    long critical = flags.stream().filter(r -> r.getString(0).equals("critical")).count();
+    out.printf(
+        Locale.ROOT,
+        "Anomalies: %d critical, %d warning%s%n",
+        critical,
+        flags.size() - critical,
+        flags.isEmpty() ? " (nothing unusual in the judged weeks)" : "");
+    for (Row r : flags) {
+      out.printf(Locale.ROOT, "  %-8s %s%n", r.getString(0), r.getString(1));
     }
   }
 

@@ -1,0 +1,140 @@
+package dev.funnel.anomaly;
+
+import java.util.List;
+
+/**
+ * A baseline's conversion-by-age curve: {@code F(a)} is the share of the baseline's leads that
+ * converted within age {@code a} (the core tables' rule with {@code a} in place of the window).
+ * Every baseline week is mature, so the curve is observed up to the full window; ages inside a
+ * duration bin are taken as spread evenly over it, so a bin's own conversions count half.
+ */
+public final class ConversionCurve {
+  private final long leads;
+  private final long converted;
+  private final double[] cumulativeBefore;
+  private final long[] delays;
+  private final double overdispersion;
+
+  private ConversionCurve(long leads, long[] delays, double overdispersion) {
+    this.leads = leads;
+    this.delays = delays;
+    this.overdispersion = overdispersion;
+    this.cumulativeBefore = new double[delays.length + 1];
+    long sum = 0;
+    for (int k = 0; k < delays.length; k++) {
+      cumulativeBefore[k] = sum;
+      sum += delays[k];
+    }
+    cumulativeBefore[delays.length] = sum;
+    this.converted = sum;
+  }
+
+  /** One mature baseline week: its leads and the delay bins of those that converted. */
+  public record Week(long leads, long[] delayBins) {
+    /** Leads of the week that converted within the window. */
+    public long converted() {
+      long sum = 0;
+      for (long c : delayBins) {
+        sum += c;
+      }
+      return sum;
+    }
+  }
+
+  /**
+   * The curve of the given mature weeks, with their overdispersion: each week is judged at full age
+   * against the curve of the others, and {@code φ = max(1, mean over weeks of (O_b − E_b)² /
+   * Var_b)}, where {@code Var_b = n_b·F(1−F)·(1 + n_b / (N − n_b))} is the binomial variance of
+   * that difference (the week's own noise plus the others' curve). φ is 1 when the weeks vary no
+   * more than binomial noise says.
+   */
+  public static ConversionCurve of(List<Week> weeks) {
+    int width = 0;
+    long leads = 0;
+    for (Week w : weeks) {
+      width = Math.max(width, w.delayBins().length);
+      leads += w.leads();
+    }
+    long[] delays = new long[width];
+    for (Week w : weeks) {
+      for (int k = 0; k < w.delayBins().length; k++) {
+        delays[k] += w.delayBins()[k];
+      }
+    }
+    long converted = 0;
+    for (long d : delays) {
+      converted += d;
+    }
+    double sum = 0;
+    int terms = 0;
+    for (Week w : weeks) {
+      long others = leads - w.leads();
+      if (w.leads() == 0 || others == 0) {
+        continue;
+      }
+      double f = (double) (converted - w.converted()) / others;
+      double var = w.leads() * f * (1 - f) * (1 + (double) w.leads() / others);
+      if (var > 0) {
+        double diff = w.converted() - w.leads() * f;
+        sum += diff * diff / var;
+        terms++;
+      }
+    }
+    double phi = terms == 0 ? 1 : Math.max(1, sum / terms);
+    return new ConversionCurve(leads, delays, phi);
+  }
+
+  /** Leads in the baseline. */
+  public long leads() {
+    return leads;
+  }
+
+  /** The baseline's mature conversion rate: F at the full window. */
+  public double matureRate() {
+    return leads == 0 ? 0 : (double) converted / leads;
+  }
+
+  /** The baseline weeks' overdispersion φ ≥ 1. */
+  public double overdispersion() {
+    return overdispersion;
+  }
+
+  /** F for a lead whose age lies in duration bin {@code bin} (below the full window). */
+  public double atAgeBin(int bin) {
+    if (leads == 0) {
+      return 0;
+    }
+    if (bin >= delays.length) {
+      return matureRate();
+    }
+    return (cumulativeBefore[bin] + 0.5 * delays[bin]) / leads;
+  }
+
+  /**
+   * Observed against expected conversions for a cohort: {@code ageBins[j]} leads younger than the
+   * window whose age is in bin j, {@code fullAge} leads at least a window old, {@code observed} of
+   * them converted. {@code E = Σ F(a_i)}, binomial variance {@code V0 = Σ F(a_i)(1−F(a_i))}, and
+   * the curve's own uncertainty {@code Var(E) = φ·E²·(1−F̄)/(F̄·N)}, {@code F̄ = E/n}.
+   */
+  public Expectation expect(long[] ageBins, long fullAge, long observed) {
+    double e = 0;
+    double v0 = 0;
+    long n = fullAge;
+    for (int j = 0; j < ageBins.length; j++) {
+      if (ageBins[j] == 0) {
+        continue;
+      }
+      double f = atAgeBin(j);
+      e += ageBins[j] * f;
+      v0 += ageBins[j] * f * (1 - f);
+      n += ageBins[j];
+    }
+    double full = matureRate();
+    e += fullAge * full;
+    v0 += fullAge * full * (1 - full);
+    double mean = n == 0 ? 0 : e / n;
+    double curveVariance =
+        mean <= 0 || leads == 0 ? 0 : overdispersion * e * e * (1 - mean) / (mean * leads);
+    return new Expectation(n, observed, e, overdispersion * v0, curveVariance);
+  }
+}
