@@ -13,7 +13,12 @@ import java.time.ZoneId;
  */
 public final class FunnelCalendar implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final long MICROS_PER_SECOND = 1_000_000L;
+
+  /** Microseconds per second. */
+  public static final long MICROS_PER_SECOND = 1_000_000L;
+
+  /** Microseconds per hour. */
+  public static final long MICROS_PER_HOUR = 3_600L * MICROS_PER_SECOND;
 
   private final ZoneId zone;
 
@@ -73,6 +78,13 @@ public final class FunnelCalendar implements Serializable {
   public static long toMicros(Instant instant) {
     return Math.addExact(
         Math.multiplyExact(instant.getEpochSecond(), MICROS_PER_SECOND), instant.getNano() / 1000);
+  }
+
+  /**
+   * Fractional hours between two instants in microseconds (negative when {@code to} is earlier).
+   */
+  public static double hoursBetween(long fromMicros, long toMicros) {
+    return (toMicros - fromMicros) / (double) MICROS_PER_HOUR;
   }
 
   /**

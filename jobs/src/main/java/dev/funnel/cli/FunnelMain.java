@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
       GenerateCommand.class,
       RunCommand.class,
       DemoCommand.class,
+      EvaluateCommand.class,
       BackfillCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

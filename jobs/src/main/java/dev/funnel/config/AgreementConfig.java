@@ -32,14 +32,21 @@ final class AgreementConfig {
 
   private AgreementConfig() {}
 
+  /** The item's name, which no earlier item of the list (names so far in {@code names}) has. */
+  private static String uniqueName(JsonNode item, String at, Set<String> names, String kind) {
+    String name = text(item, at, "name", null);
+    ConfigException.check(
+        names.add(name), "key '%s.name': %s '%s' is defined twice", at, kind, name);
+    return name;
+  }
+
   static List<SlaDefinition> slas(JsonNode node, FunnelStages stages) {
     List<SlaDefinition> slas = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (JsonNode item : items(node, "sla")) {
       String at = "sla[" + slas.size() + "]";
       checkKeys(item, at, SLA_KEYS);
-      String name = text(item, at, "name", null);
-      ConfigException.check(names.add(name), "key '%s.name': sla '%s' is defined twice", at, name);
+      String name = uniqueName(item, at, names, "sla");
       String stage = stage(item, at, stages);
       int code = stages.code(stage);
       ConfigException.check(
@@ -130,9 +137,7 @@ final class AgreementConfig {
     for (JsonNode item : items(node, "targets")) {
       String at = "targets[" + targets.size() + "]";
       checkKeys(item, at, TARGET_KEYS);
-      String name = text(item, at, "name", null);
-      ConfigException.check(
-          names.add(name), "key '%s.name': target '%s' is defined twice", at, name);
+      String name = uniqueName(item, at, names, "target");
       String stage = stage(item, at, stages);
       String period = text(item, at, "period", "month");
       ConfigException.check(

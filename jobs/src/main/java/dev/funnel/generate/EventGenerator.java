@@ -128,6 +128,8 @@ public final class EventGenerator {
     specMap.put("months", spec.months());
     specMap.put("end_exclusive", spec.end().toString());
     specMap.put("partitions", spec.effectivePartitions());
+    specMap.put("weekly_variation", spec.weeklyVariation());
+    specMap.put("timing", spec.timing().name().toLowerCase(java.util.Locale.ROOT));
     Map<String, Object> stages = new LinkedHashMap<>();
     stages.put("main_path", SyntheticFunnel.MAIN_PATH);
     stages.put("lost_stages", SyntheticFunnel.LOST_STAGES);

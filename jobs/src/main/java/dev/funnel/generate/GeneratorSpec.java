@@ -16,6 +16,10 @@ import java.util.List;
  * @param anomalies anomalies to inject, each overlapping {@code [start, start + months)}
  * @param partitions Spark partitions to generate with, 0 for automatic (see {@link
  *     #effectivePartitions()}); does not change the data
+ * @param weeklyVariation relative standard deviation of the shared weekly factors of every advance
+ *     probability and of the weekly volume (see {@link WeeklyVariation}), 0 to 0.5; 0 (no
+ *     week-to-week variation beyond chance) gives exactly the data of a spec without it
+ * @param timing how long leads stay in each stage
  */
 public record GeneratorSpec(
     long leads,
@@ -23,8 +27,13 @@ public record GeneratorSpec(
     int months,
     long seed,
     List<InjectedAnomaly> anomalies,
-    int partitions)
+    int partitions,
+    double weeklyVariation,
+    Timing timing)
     implements Serializable {
+
+  /** The most weekly variation a spec may ask for. */
+  public static final double MAX_WEEKLY_VARIATION = 0.5;
 
   /** The most leads a spec may ask for: lead ids have nine digits. */
   public static final long MAX_LEADS = 999_999_999L;
@@ -61,6 +70,13 @@ public record GeneratorSpec(
         throw new IllegalArgumentException("anomaly #" + (i + 1) + " is null");
       }
     }
+    if (!(weeklyVariation >= 0 && weeklyVariation <= MAX_WEEKLY_VARIATION)) {
+      throw new IllegalArgumentException(
+          "weekly variation " + weeklyVariation + " is not between 0 and " + MAX_WEEKLY_VARIATION);
+    }
+    if (timing == null) {
+      throw new IllegalArgumentException("timing is null; use Timing.STANDARD for the default");
+    }
     anomalies = List.copyOf(anomalies);
     LocalDate end = start.plusMonths(months);
     for (InjectedAnomaly anomaly : anomalies) {
@@ -82,6 +98,17 @@ public record GeneratorSpec(
     }
   }
 
+  /** A spec with standard timing and no weekly variation. */
+  public GeneratorSpec(
+      long leads,
+      LocalDate start,
+      int months,
+      long seed,
+      List<InjectedAnomaly> anomalies,
+      int partitions) {
+    this(leads, start, months, seed, anomalies, partitions, 0, Timing.STANDARD);
+  }
+
   /** A spec without anomalies and with automatic partitions. */
   public static GeneratorSpec of(long leads, LocalDate start, int months, long seed) {
     return new GeneratorSpec(leads, start, months, seed, List.of(), 0);
@@ -89,12 +116,26 @@ public record GeneratorSpec(
 
   /** This spec with other anomalies. */
   public GeneratorSpec withAnomalies(List<InjectedAnomaly> newAnomalies) {
-    return new GeneratorSpec(leads, start, months, seed, newAnomalies, partitions);
+    return new GeneratorSpec(
+        leads, start, months, seed, newAnomalies, partitions, weeklyVariation, timing);
   }
 
   /** This spec with another partition count (0 for automatic). */
   public GeneratorSpec withPartitions(int newPartitions) {
-    return new GeneratorSpec(leads, start, months, seed, anomalies, newPartitions);
+    return new GeneratorSpec(
+        leads, start, months, seed, anomalies, newPartitions, weeklyVariation, timing);
+  }
+
+  /** This spec with another weekly variation (0 for none). */
+  public GeneratorSpec withWeeklyVariation(double newWeeklyVariation) {
+    return new GeneratorSpec(
+        leads, start, months, seed, anomalies, partitions, newWeeklyVariation, timing);
+  }
+
+  /** This spec with another timing. */
+  public GeneratorSpec withTiming(Timing newTiming) {
+    return new GeneratorSpec(
+        leads, start, months, seed, anomalies, partitions, weeklyVariation, newTiming);
   }
 
   /** The first day after the generated period: {@code start + months}. */

@@ -3,7 +3,6 @@ package dev.funnel.generate;
 import java.io.Serializable;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -193,9 +192,15 @@ public record InjectedAnomaly(
     }
     String dimension = required(spec, pairs, "dimension");
     String value = required(spec, pairs, "value");
-    LocalDate week = parseWeek(spec, required(spec, pairs, "week"));
-    int weeks = pairs.containsKey("weeks") ? parseWeeks(spec, pairs.get("weeks")) : DEFAULT_WEEKS;
-    double magnitude = parseMagnitude(spec, required(spec, pairs, "magnitude"));
+    LocalDate week =
+        parse(spec, "week", required(spec, pairs, "week"), LocalDate::parse, "a date (YYYY-MM-DD)");
+    int weeks =
+        pairs.containsKey("weeks")
+            ? parse(spec, "weeks", pairs.get("weeks"), Integer::parseInt, "a whole number")
+            : DEFAULT_WEEKS;
+    double magnitude =
+        parse(
+            spec, "magnitude", required(spec, pairs, "magnitude"), Double::parseDouble, "a number");
     try {
       return new InjectedAnomaly(stage, dimension, value, week, weeks, kind, magnitude);
     } catch (IllegalArgumentException e) {
@@ -312,30 +317,21 @@ public record InjectedAnomaly(
         "anomaly spec '" + spec + "': kind '" + text + "' is not one of " + kindLabels());
   }
 
-  private static LocalDate parseWeek(String spec, String text) {
+  /**
+   * Parses one value of a spec; a value that does not parse names the spec, the key and what the
+   * value should be.
+   */
+  private static <T> T parse(
+      String spec,
+      String key,
+      String text,
+      java.util.function.Function<String, T> parser,
+      String what) {
     try {
-      return LocalDate.parse(text);
-    } catch (DateTimeParseException e) {
+      return parser.apply(text);
+    } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "anomaly spec '" + spec + "': week '" + text + "' is not a date (YYYY-MM-DD)", e);
-    }
-  }
-
-  private static int parseWeeks(String spec, String text) {
-    try {
-      return Integer.parseInt(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "anomaly spec '" + spec + "': weeks '" + text + "' is not a whole number", e);
-    }
-  }
-
-  private static double parseMagnitude(String spec, String text) {
-    try {
-      return Double.parseDouble(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "anomaly spec '" + spec + "': magnitude '" + text + "' is not a number", e);
+          "anomaly spec '" + spec + "': " + key + " '" + text + "' is not " + what, e);
     }
   }
 

@@ -1,8 +1,11 @@
 package dev.funnel.generate;
 
+import static dev.funnel.calendar.FunnelCalendar.MICROS_PER_HOUR;
+import static dev.funnel.calendar.FunnelCalendar.MICROS_PER_SECOND;
+
+import dev.funnel.calendar.FunnelCalendar;
 import java.io.Serializable;
 import java.time.DayOfWeek;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Month;
 import java.time.ZonedDateTime;
@@ -98,8 +101,6 @@ final class LeadSimulator implements Serializable {
   private static final double[] AMOUNT_MEDIAN = {4_500, 12_000, 45_000};
   private static final int MAX_STEPS = 24;
 
-  private static final long MICROS_PER_SECOND = 1_000_000L;
-  private static final long MICROS_PER_HOUR = 3_600L * MICROS_PER_SECOND;
   private static final long LATE_ARRIVALS = 7 * 24 * MICROS_PER_HOUR;
 
   private final long seed;
@@ -107,6 +108,10 @@ final class LeadSimulator implements Serializable {
   private final long cutoffMicros;
   private final double[] creationCdf;
   private final Effect[] effects;
+  private final Timing timing;
+  // Weekly factors [week - firstWeek][stage], or null without weekly variation.
+  private final long firstWeek;
+  private final double[][] stageFactors;
 
   /** A simulator for the spec's period, seed and anomalies. */
   LeadSimulator(GeneratorSpec spec) {
@@ -114,8 +119,33 @@ final class LeadSimulator implements Serializable {
     this.startDay = spec.start();
     // Events up to a week past the period model data that arrived after it ended.
     this.cutoffMicros = midnight(spec.end()) + LATE_ARRIVALS;
-    this.creationCdf = creationCdf(spec.start(), spec.end());
+    this.creationCdf = creationCdf(spec.start(), spec.end(), spec.seed(), spec.weeklyVariation());
     this.effects = spec.anomalies().stream().map(Effect::new).toArray(Effect[]::new);
+    this.timing = spec.timing();
+    this.firstWeek = WeeklyVariation.week(spec.start());
+    if (spec.weeklyVariation() > 0) {
+      // Entries happen from the start to the cutoff, a week after the end.
+      int weeks = (int) (WeeklyVariation.week(spec.end().plusDays(8)) - firstWeek + 1);
+      stageFactors = new double[weeks][OPPORTUNITY + 1];
+      for (int w = 0; w < weeks; w++) {
+        for (int stage = LEAD; stage <= OPPORTUNITY; stage++) {
+          stageFactors[w][stage] =
+              WeeklyVariation.factor(spec.seed(), firstWeek + w, stage, spec.weeklyVariation());
+        }
+      }
+    } else {
+      stageFactors = null;
+    }
+  }
+
+  /** The shared factor of the advance probability of entries into {@code stage} at {@code at}. */
+  private double stageFactor(int stage, long at) {
+    if (stageFactors == null) {
+      return 1.0;
+    }
+    long week = WeeklyVariation.week(local(at).toLocalDate());
+    int w = (int) Math.max(0, Math.min(stageFactors.length - 1, week - firstWeek));
+    return stageFactors[w][stage];
   }
 
   /** The events of lead {@code index} (0-based) in order; empty when a volume cut dropped it. */
@@ -146,8 +176,9 @@ final class LeadSimulator implements Serializable {
   }
 
   // Day weights: weekends ~30% of weekdays, a winter high / summer low of +-20%, a dead week at
-  // Christmas and 15% yearly growth.
-  private static double[] creationCdf(LocalDate start, LocalDate end) {
+  // Christmas and 15% yearly growth, times the week's volume factor when weeks vary.
+  private static double[] creationCdf(
+      LocalDate start, LocalDate end, long seed, double weeklyVariation) {
     int days = (int) ChronoUnit.DAYS.between(start, end);
     double[] cdf = new double[days];
     double total = 0;
@@ -160,6 +191,11 @@ final class LeadSimulator implements Serializable {
           (day.getMonth() == Month.DECEMBER && day.getDayOfMonth() >= 24)
               || (day.getMonth() == Month.JANUARY && day.getDayOfMonth() == 1);
       weight *= christmas ? 0.25 : 1.0;
+      if (weeklyVariation > 0) {
+        weight *=
+            WeeklyVariation.factor(
+                seed, WeeklyVariation.week(day), WeeklyVariation.VOLUME, weeklyVariation);
+      }
       total += weight;
       cdf[i] = total;
     }
@@ -180,14 +216,11 @@ final class LeadSimulator implements Serializable {
   }
 
   private static long toMicros(ZonedDateTime time) {
-    return time.toEpochSecond() * MICROS_PER_SECOND + time.getNano() / 1_000;
+    return FunnelCalendar.toMicros(time.toInstant());
   }
 
   private static ZonedDateTime local(long micros) {
-    return Instant.ofEpochSecond(
-            Math.floorDiv(micros, MICROS_PER_SECOND),
-            Math.floorMod(micros, MICROS_PER_SECOND) * 1_000)
-        .atZone(SyntheticFunnel.ZONE);
+    return FunnelCalendar.toInstant(micros).atZone(SyntheticFunnel.ZONE);
   }
 
   private static int pick(double u, double[] weights) {
@@ -351,6 +384,9 @@ final class LeadSimulator implements Serializable {
       if (stage == OPPORTUNITY) {
         p *= REGION_WIN[created[REGION]];
       }
+      if (stageFactors != null) {
+        p *= stageFactor(stage, enteredAt);
+      }
       p = Math.max(0.01, Math.min(0.97, p));
       for (Effect effect : effects) {
         if (effect.applies(this, stage, enteredAt)) {
@@ -409,7 +445,7 @@ final class LeadSimulator implements Serializable {
           median *= SEGMENT_SPEED[created[SEGMENT]];
         }
       }
-      return median * Math.exp(sigma * gaussian());
+      return median * Math.exp(sigma * gaussian()) * timing.factor(stage);
     }
 
     // Events outside office hours (08:00-19:00 on weekdays, Berlin) mostly move to the next

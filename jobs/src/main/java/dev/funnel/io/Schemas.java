@@ -48,6 +48,9 @@ public final class Schemas {
   /** Output: every judged anomaly check, flagged or not. */
   public static final String ANOMALY_CHECKS = "anomaly_checks";
 
+  /** The dimension and dimension value of a breakdown table's total rows. */
+  public static final String ALL = "(all)";
+
   /** Tables whose rows carry the lead's dimension values as columns. */
   public static final List<String> WITH_DIMENSION_COLUMNS =
       List.of(STAGE_VISITS, REJECTED_EVENTS, SLA_BREACHES);

@@ -1,11 +1,8 @@
 package dev.funnel.job;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
+import static dev.funnel.spark.OutputTable.FILE_PER_TASK;
+import static dev.funnel.spark.OutputTable.ONE_FILE;
 
-import dev.funnel.anomaly.Check;
 import dev.funnel.calendar.FunnelCalendar;
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.io.EventSource;
@@ -14,22 +11,25 @@ import dev.funnel.io.RunManifest;
 import dev.funnel.io.Schemas;
 import dev.funnel.io.TablePublisher;
 import dev.funnel.spark.AnomalyTables;
-import dev.funnel.spark.Conform;
-import dev.funnel.spark.ConversionCells;
 import dev.funnel.spark.EventCleaning;
 import dev.funnel.spark.LeadHistories;
+import dev.funnel.spark.OutputTable;
+import dev.funnel.spark.RejectedEventsTable;
 import dev.funnel.spark.RevenueConversionTable;
+import dev.funnel.spark.RunContext;
 import dev.funnel.spark.SlaTables;
 import dev.funnel.spark.StageConversionTable;
 import dev.funnel.spark.StageVisitsTable;
 import dev.funnel.spark.TargetsTable;
 import dev.funnel.spark.TimeInStageTable;
+import dev.funnel.spark.VisitFacts;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
@@ -37,11 +37,32 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The nightly job: reads stage events as of a day, cleans them, derives each lead's history in one
- * pass, and publishes stage_visits, stage_conversion, time_in_stage and rejected_events with a run
+ * The nightly job: reads stage events as of a day, cleans them, derives each lead's {@link
+ * VisitFacts visit facts} in one pass, then builds and stages every table of {@link #TABLES} in
+ * order from one {@link RunContext}, checks the row accounting and publishes all tables with a run
  * manifest. Either every table of the run is published or none is.
  */
 public final class NightlyJob {
+  /**
+   * The output tables of a run, in the order they are written; {@code --core-only} runs write the
+   * {@link OutputTable#core} ones. Adding a table is one {@link OutputTable} and one line here.
+   */
+  public static final List<OutputTable> TABLES =
+      List.of(
+          OutputTable.core(Schemas.REJECTED_EVENTS, ONE_FILE, RejectedEventsTable::build),
+          OutputTable.core(Schemas.STAGE_VISITS, FILE_PER_TASK, StageVisitsTable::build),
+          OutputTable.core(Schemas.STAGE_CONVERSION, ONE_FILE, StageConversionTable::build),
+          OutputTable.core(Schemas.TIME_IN_STAGE, ONE_FILE, TimeInStageTable::build),
+          OutputTable.full(Schemas.REVENUE_CONVERSION, ONE_FILE, RevenueConversionTable::build),
+          OutputTable.full(Schemas.SLA_COMPLIANCE, ONE_FILE, SlaTables::compliance),
+          OutputTable.full(Schemas.SLA_BREACHES, ONE_FILE, SlaTables::breaches),
+          OutputTable.full(Schemas.TARGETS, ONE_FILE, TargetsTable::build),
+          OutputTable.full(Schemas.ANOMALY_CHECKS, ONE_FILE, AnomalyTables::checks),
+          OutputTable.full(Schemas.ANOMALIES, ONE_FILE, AnomalyTables::anomalies));
+
+  /** Spark job description of the input validation and the lead pass (tables use their name). */
+  static final String LEAD_PASS = "lead pass";
+
   private final SparkSession spark;
   private final FunnelConfig config;
 
@@ -65,114 +86,63 @@ public final class NightlyJob {
     }
   }
 
+  /** The tables a request writes, in order. */
+  static List<OutputTable> tables(RunRequest request) {
+    return TABLES.stream().filter(t -> t.core() || !request.coreOnly()).toList();
+  }
+
   private RunResult runLocked(RunRequest request, String runId, OutputLock lock) {
     long started = System.nanoTime();
     Progress progress = new Progress();
+    SparkContext sc = spark.sparkContext();
     FunnelCalendar calendar = new FunnelCalendar(config.zone());
     Instant asOf = calendar.asOfInstant(request.asOf());
 
+    sc.setJobDescription("validate input");
     EventSource.Input input = EventSource.read(spark, request.input(), config);
     long rowsRead = input.footerRows();
     progress.done("validate input", rowsRead);
     Dataset<Row> classified = EventCleaning.classify(input.rows(), config, asOf);
-
-    int partitions = partitions(rowsRead);
-    Dataset<Row> leads =
+    int partitions = PartitionSizing.partitions(rowsRead, sc.defaultParallelism());
+    Dataset<Row> facts =
         LeadHistories.visitFacts(
                 EventCleaning.candidates(classified, config), config, asOf, partitions)
             .persist(StorageLevel.MEMORY_AND_DISK());
+    Observation rowClasses = new Observation("row_classes");
     TablePublisher publisher = new TablePublisher(spark, request.output(), request.asOf(), runId);
-    try {
-      Row totals =
-          leads
-              .agg(
-                  sum(when(col("lead_events").gt(0), lit(1L)).otherwise(lit(0L))),
-                  sum(col("lead_events")),
-                  sum(col("lead_duplicates")))
-              .first();
-      long leadCount = totals.isNullAt(0) ? 0 : totals.getLong(0);
-      long accepted = totals.isNullAt(1) ? 0 : totals.getLong(1);
-      long duplicates = totals.isNullAt(2) ? 0 : totals.getLong(2);
-      progress.done("lead pass", leadCount);
-
-      // Writing rejected_events scans the input once more; every row's class is counted in that
-      // same scan, which the accounting then checks against the footers and the lead pass.
-      Observation observation = new Observation("row_classes");
-      Dataset<Row> rejected =
-          Conform.toSchema(
-              EventCleaning.rejected(EventCleaning.observeClasses(classified, observation))
-                  .withColumn("as_of", lit(java.sql.Date.valueOf(request.asOf()))),
-              Schemas.load(Schemas.REJECTED_EVENTS, config.dimensions()));
-      long rejectedRows = publisher.stage(Schemas.REJECTED_EVENTS, rejected, 1);
-      progress.done(Schemas.REJECTED_EVENTS, rejectedRows);
-      Map<String, Long> classes = EventCleaning.classCounts(observation);
-      checkAccounting(rowsRead, classes, accepted, duplicates, rejectedRows);
-      progress.done(
-          Schemas.STAGE_VISITS,
-          publisher.stage(
-              Schemas.STAGE_VISITS, StageVisitsTable.build(leads, config, request.asOf()), 0));
-      Dataset<Row> conversionCounts =
-          ConversionCells.aggregate(leads, config).persist(StorageLevel.MEMORY_AND_DISK());
-      progress.done(
-          Schemas.STAGE_CONVERSION,
-          publisher.stage(
-              Schemas.STAGE_CONVERSION,
-              StageConversionTable.build(conversionCounts, config, request.asOf(), asOf),
-              1));
-      progress.done(
-          Schemas.TIME_IN_STAGE,
-          publisher.stage(
-              Schemas.TIME_IN_STAGE,
-              TimeInStageTable.build(leads, config, request.asOf(), partitions),
-              1));
-      if (!request.coreOnly()) {
-        progress.done(
-            Schemas.REVENUE_CONVERSION,
-            publisher.stage(
-                Schemas.REVENUE_CONVERSION,
-                RevenueConversionTable.build(conversionCounts, config, request.asOf(), asOf),
-                1));
-        progress.done(
-            Schemas.SLA_COMPLIANCE,
-            publisher.stage(
-                Schemas.SLA_COMPLIANCE, SlaTables.compliance(leads, config, request.asOf()), 1));
-        progress.done(
-            Schemas.SLA_BREACHES,
-            publisher.stage(
-                Schemas.SLA_BREACHES, SlaTables.breaches(leads, config, request.asOf()), 1));
-        progress.done(
-            Schemas.TARGETS,
-            publisher.stage(
-                Schemas.TARGETS,
-                TargetsTable.build(spark, leads, config, request.asOf(), asOf),
-                1));
-        List<Check> checks =
-            AnomalyTables.judge(spark, leads, config, request.asOf(), asOf, request.output());
-        progress.done(
-            Schemas.ANOMALY_CHECKS,
-            publisher.stage(
-                Schemas.ANOMALY_CHECKS, AnomalyTables.checks(spark, checks, request.asOf()), 1));
-        progress.done(
-            Schemas.ANOMALIES,
-            publisher.stage(
-                Schemas.ANOMALIES, AnomalyTables.anomalies(spark, checks, request.asOf()), 1));
+    try (RunContext run =
+        new RunContext(
+            spark,
+            config,
+            request.asOf(),
+            request.output(),
+            partitions,
+            classified,
+            rowClasses,
+            facts)) {
+      sc.setJobDescription(LEAD_PASS);
+      LeadHistories.Totals totals = LeadHistories.totals(facts);
+      progress.done(LEAD_PASS, totals.leads());
+      for (OutputTable table : tables(request)) {
+        sc.setJobDescription(table.name());
+        progress.done(table.name(), publisher.stage(table.name(), table.build(run), table.files()));
       }
-      conversionCounts.unpersist();
-
+      sc.setJobDescription(null);
+      RowAccounting accounting =
+          RowAccounting.of(
+              rowsRead,
+              EventCleaning.classCounts(rowClasses),
+              totals.accepted(),
+              totals.duplicates(),
+              publisher.rowCounts().get(Schemas.REJECTED_EVENTS));
+      accounting.check();
       RunResult result =
           new RunResult(
               asOf,
-              rowsRead,
-              accepted,
-              duplicates,
-              classes.get(EventCleaning.REJECTED),
-              classes.get(EventCleaning.AFTER_AS_OF),
-              leadCount,
+              accounting,
+              totals.leads(),
               publisher.rowCounts(),
               (System.nanoTime() - started) / 1e9);
-      if (!result.accountingHolds()) {
-        throw new IllegalStateException("row accounting does not hold: " + result);
-      }
       lock.verifyHeld(); // a run whose lease ran out must not publish over its successor
       publisher.publish();
       RunManifest.write(
@@ -186,29 +156,14 @@ public final class NightlyJob {
       publisher.abandon();
       throw e;
     } finally {
-      leads.unpersist();
+      sc.setJobDescription(null);
     }
   }
 
-  /**
-   * The row accounting: the footers' row count is the sum of the classes counted in the scan, the
-   * candidates are exactly the accepted events plus their duplicates, and every row classified as
-   * rejected was written.
-   */
+  /** {@link RowAccounting#check} of the given figures. */
   static void checkAccounting(
       long footerRows, Map<String, Long> classes, long accepted, long duplicates, long written) {
-    long rejected = classes.get(EventCleaning.REJECTED);
-    long afterAsOf = classes.get(EventCleaning.AFTER_AS_OF);
-    long candidates = classes.get(EventCleaning.CANDIDATE);
-    if (footerRows != rejected + afterAsOf + candidates
-        || candidates != accepted + duplicates
-        || written != rejected) {
-      throw new IllegalStateException(
-          String.format(
-              "row accounting failed: %d rows in the files, classified %d rejected (%d written)"
-                  + " + %d after as-of + %d candidates = %d accepted + %d duplicates",
-              footerRows, rejected, written, afterAsOf, candidates, accepted, duplicates));
-    }
+    RowAccounting.of(footerRows, classes, accepted, duplicates, written).check();
   }
 
   private Map<String, Object> manifest(
@@ -236,16 +191,5 @@ public final class NightlyJob {
     // What this run read, so that a later backfill --changed-since finds the days to re-run.
     m.put("input_files", inputFiles.stream().map(dev.funnel.io.InputFile::toManifest).toList());
     return m;
-  }
-
-  /**
-   * Shuffle partitions for the event data: about a million rows each (bounded task memory), in
-   * whole waves of the cluster's parallelism so that no core idles in the last wave.
-   */
-  private int partitions(long rows) {
-    int parallelism = spark.sparkContext().defaultParallelism();
-    long waves =
-        Math.max(1, (rows + (long) parallelism * 1_000_000 - 1) / ((long) parallelism * 1_000_000));
-    return (int) Math.min(waves * parallelism, 4000);
   }
 }

@@ -7,22 +7,14 @@ import java.util.Map;
  * The outcome of a successful run: the row accounting and the row count of each table written.
  *
  * @param asOfInstant the instant at which data stopped being known
- * @param rowsRead input rows
- * @param accepted distinct events used
- * @param duplicates extra copies of an event, counted once
- * @param rejected rows written to rejected_events
- * @param afterAsOf rows at or after the as-of instant, ignored
+ * @param accounting the run's row accounting (checked before anything was published)
  * @param leads leads with at least one accepted event
  * @param tableRows rows written per table
  * @param seconds wall time of the run
  */
 public record RunResult(
     Instant asOfInstant,
-    long rowsRead,
-    long accepted,
-    long duplicates,
-    long rejected,
-    long afterAsOf,
+    RowAccounting accounting,
     long leads,
     Map<String, Long> tableRows,
     double seconds) {
@@ -32,8 +24,33 @@ public record RunResult(
     tableRows = Map.copyOf(tableRows);
   }
 
-  /** rows read = accepted + duplicates + rejected + after as-of. */
+  /** Input rows. */
+  public long rowsRead() {
+    return accounting.rowsRead();
+  }
+
+  /** Distinct events used. */
+  public long accepted() {
+    return accounting.accepted();
+  }
+
+  /** Extra copies of an event, counted once. */
+  public long duplicates() {
+    return accounting.duplicates();
+  }
+
+  /** Rows classified as rejected (and written to rejected_events). */
+  public long rejected() {
+    return accounting.rejected();
+  }
+
+  /** Rows at or after the as-of instant, ignored. */
+  public long afterAsOf() {
+    return accounting.afterAsOf();
+  }
+
+  /** {@link RowAccounting#holds}. */
   public boolean accountingHolds() {
-    return rowsRead == accepted + duplicates + rejected + afterAsOf;
+    return accounting.holds();
   }
 }

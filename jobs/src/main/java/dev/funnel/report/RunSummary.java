@@ -2,13 +2,12 @@ package dev.funnel.report;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.funnel.calendar.Grain;
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.io.Schemas;
 import dev.funnel.io.TablePublisher;
 import dev.funnel.job.RunRequest;
 import dev.funnel.job.RunResult;
-import dev.funnel.spark.Cohorts;
-import dev.funnel.spark.StageNames;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -70,26 +69,13 @@ public final class RunSummary {
   private static void printConversion(
       SparkSession spark, FunnelConfig config, RunRequest request, PrintStream out) {
     List<Row> conversion =
-        spark
-            .read()
-            .schema(Schemas.load(Schemas.STAGE_CONVERSION))
-            .parquet(
-                TablePublisher.partition(
-                        new Path(request.output()), Schemas.STAGE_CONVERSION, request.asOf())
-                    .toString())
-            .where(col("grain").equalTo("month").and(col("dimension").equalTo(Cohorts.ALL)))
-            .orderBy(col("cohort_start").desc(), StageNames.code(config.stages(), col("stage")))
-            .collectAsList();
-    List<Row> times =
-        spark
-            .read()
-            .schema(Schemas.load(Schemas.TIME_IN_STAGE))
-            .parquet(
-                TablePublisher.partition(
-                        new Path(request.output()), Schemas.TIME_IN_STAGE, request.asOf())
-                    .toString())
-            .where(col("grain").equalTo("month").and(col("dimension").equalTo(Cohorts.ALL)))
-            .collectAsList();
+        new java.util.ArrayList<>(monthlyTotals(spark, request, Schemas.STAGE_CONVERSION));
+    // Latest cohort first, stages in funnel order; a few rows, sorted on the driver.
+    conversion.sort(
+        java.util.Comparator.comparing((Row r) -> (java.sql.Date) r.getAs("cohort_start"))
+            .reversed()
+            .thenComparingInt(r -> config.stages().code(r.getAs("stage"))));
+    List<Row> times = monthlyTotals(spark, request, Schemas.TIME_IN_STAGE);
     out.println("Monthly cohorts, all leads: the latest two and the latest mature one");
     out.printf(
         Locale.ROOT,
@@ -144,8 +130,8 @@ public final class RunSummary {
   /** SLA compliance and target attainment of the last complete month and the current one. */
   private static void printAgreement(
       SparkSession spark, FunnelConfig config, RunRequest request, PrintStream out) {
-    java.time.LocalDate current = request.asOf().withDayOfMonth(1);
-    java.time.LocalDate previous = current.minusMonths(1);
+    java.time.LocalDate current = Grain.MONTH.periodStart(request.asOf());
+    java.time.LocalDate previous = Grain.MONTH.periodStart(current.minusDays(1));
     List<java.sql.Date> months =
         List.of(java.sql.Date.valueOf(previous), java.sql.Date.valueOf(current));
     if (!config.slas().isEmpty()) {
@@ -154,7 +140,7 @@ public final class RunSummary {
               .where(
                   col("grain")
                       .equalTo("month")
-                      .and(col("dimension").equalTo(Cohorts.ALL))
+                      .and(col("dimension").equalTo(Schemas.ALL))
                       .and(col("period_start").isin(months.toArray())))
               .orderBy("sla", "period_start")
               .collectAsList();
@@ -218,6 +204,13 @@ public final class RunSummary {
             (boolean) r.getAs("on_track") ? "yes" : "no");
       }
     }
+  }
+
+  /** A cohort table's monthly total rows (dimension {@link Schemas#ALL}); a few rows. */
+  private static List<Row> monthlyTotals(SparkSession spark, RunRequest request, String table) {
+    return read(spark, request, table)
+        .where(col("grain").equalTo(Grain.MONTH.label()).and(col("dimension").equalTo(Schemas.ALL)))
+        .collectAsList();
   }
 
   /** The run's critical and warning flags, most severe and most certain first. */

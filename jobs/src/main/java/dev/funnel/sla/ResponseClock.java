@@ -1,5 +1,6 @@
 package dev.funnel.sla;
 
+import dev.funnel.calendar.FunnelCalendar;
 import dev.funnel.config.BusinessHours;
 import dev.funnel.config.SlaDefinition;
 import java.io.Serializable;
@@ -10,9 +11,6 @@ import java.time.ZonedDateTime;
 
 /** Counts the hours between two instants (epoch microseconds) on an SLA's clock. */
 public interface ResponseClock extends Serializable {
-  /** Microseconds per hour. */
-  double MICROS_PER_HOUR = 3_600_000_000.0;
-
   /** Hours on this clock from {@code from} to {@code to}; 0 when {@code to} is not after it. */
   double hours(long fromMicros, long toMicros);
 
@@ -27,7 +25,7 @@ public interface ResponseClock extends Serializable {
 
     @Override
     public double hours(long fromMicros, long toMicros) {
-      return Math.max(0, toMicros - fromMicros) / MICROS_PER_HOUR;
+      return Math.max(0, FunnelCalendar.hoursBetween(fromMicros, toMicros));
     }
   }
 
@@ -67,7 +65,7 @@ public interface ResponseClock extends Serializable {
           total += hi - lo;
         }
       }
-      return total / MICROS_PER_HOUR;
+      return FunnelCalendar.hoursBetween(0, total);
     }
 
     private boolean isBusinessDay(LocalDate day) {
@@ -76,15 +74,11 @@ public interface ResponseClock extends Serializable {
     }
 
     private LocalDate localDate(long micros) {
-      return LocalDate.ofInstant(
-          java.time.Instant.ofEpochSecond(
-              Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000),
-          zone);
+      return LocalDate.ofInstant(FunnelCalendar.toInstant(micros), zone);
     }
 
     private static long micros(ZonedDateTime time) {
-      java.time.Instant instant = time.toInstant();
-      return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1000;
+      return FunnelCalendar.toMicros(time.toInstant());
     }
   }
 }

@@ -54,7 +54,7 @@ public final class AnomalyFacts {
   static final int BY_ELAPSED = 7;
   static final int SLA_BASE = 8;
 
-  private static final double MICROS_PER_HOUR = 3_600_000_000.0;
+  private static final double MICROS_PER_HOUR = FunnelCalendar.MICROS_PER_HOUR;
 
   private AnomalyFacts() {}
 
@@ -93,7 +93,7 @@ public final class AnomalyFacts {
             lit(0)));
     List<SlaDefinition> slas = config.slas();
     for (int i = 0; i < slas.size(); i++) {
-      Column status = col(LeadHistories.slaColumn(i, "status"));
+      Column status = col(VisitFacts.sla(i, VisitFacts.SLA_STATUS));
       Column atStage = col("stage").equalTo(lit(stages.code(slas.get(i).stage())));
       pairs.add(pair(atStage.and(status.equalTo(lit("met"))), SLA_BASE + 2 * i, lit(0)));
       pairs.add(pair(atStage.and(status.equalTo(lit("breached"))), SLA_BASE + 2 * i + 1, lit(0)));

@@ -37,7 +37,25 @@ public final class AnomalyTables {
   /** Earlier runs further back than this cannot matter to a baseline or a first-flagged day. */
   static final int HISTORY_DAYS = 400;
 
+  /** The run's judged checks, shared by {@code anomaly_checks} and {@code anomalies}. */
+  public static final SharedValue<List<Check>> CHECKS =
+      SharedValue.of(
+          "anomaly checks",
+          run ->
+              judge(
+                  run.spark(), run.facts(), run.config(), run.asOfDay(), run.asOf(), run.output()));
+
   private AnomalyTables() {}
+
+  /** {@code anomaly_checks} of a run, from the shared {@link #CHECKS}. */
+  public static Dataset<Row> checks(RunContext run) {
+    return checks(run.spark(), run.value(CHECKS), run.asOfDay());
+  }
+
+  /** {@code anomalies} of a run, from the shared {@link #CHECKS}. */
+  public static Dataset<Row> anomalies(RunContext run) {
+    return anomalies(run.spark(), run.value(CHECKS), run.asOfDay());
+  }
 
   /** Judges the run: every check, flagged or not. */
   public static List<Check> judge(

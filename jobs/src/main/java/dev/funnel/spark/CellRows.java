@@ -3,12 +3,14 @@ package dev.funnel.spark;
 import static org.apache.spark.sql.functions.col;
 
 import dev.funnel.calendar.Grain;
+import dev.funnel.io.Schemas;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 
 /**
  * The two row-level halves of the per-partition cell aggregations ({@link TimeInStageTable}, {@link
@@ -32,28 +34,35 @@ final class CellRows {
   static List<Column> columns(List<Grain> grains, int dimensionCount) {
     List<Column> columns = new ArrayList<>();
     for (Grain grain : grains) {
-      columns.add(col(grain.label() + "_start"));
+      columns.add(col(VisitFacts.periodStart(grain)));
     }
     for (int d = 0; d < dimensionCount; d++) {
-      columns.add(col(LeadHistories.DIM + d));
+      columns.add(col(VisitFacts.dimension(d)));
     }
     return columns;
   }
 
   /**
-   * Calls {@code sink} for every cell of {@code row}, whose {@link #columns} start at {@code
-   * first}: per grain, the total row and one breakdown per dimension.
+   * Calls {@code sink} for every cell of {@code row} ({@link Cohorts#fanOut}), whose {@link
+   * #columns} start at {@code first}.
    */
   static void forEachCell(
       Row row, int first, List<Grain> grains, List<String> dimensions, CellSink sink) {
-    int firstDimension = first + grains.size();
-    for (int g = 0; g < grains.size(); g++) {
-      String grain = grains.get(g).label();
-      int day = row.getInt(first + g);
-      sink.accept(grain, day, Cohorts.ALL, Cohorts.ALL);
-      for (int d = 0; d < dimensions.size(); d++) {
-        sink.accept(grain, day, dimensions.get(d), row.getString(firstDimension + d));
-      }
+    forEachCell(row, first, grains.size(), Cohorts.fanOut(grains, dimensions), sink);
+  }
+
+  /**
+   * {@link #forEachCell(Row, int, List, List, CellSink)} with the fan-out computed once per
+   * partition rather than per row.
+   */
+  static void forEachCell(
+      Row row, int first, int grainCount, List<Cohorts.Cell> fanOut, CellSink sink) {
+    int firstDimension = first + grainCount;
+    for (Cohorts.Cell cell : fanOut) {
+      int day = row.getInt(first + cell.grainIndex());
+      String value =
+          cell.total() ? Schemas.ALL : row.getString(firstDimension + cell.dimensionIndex());
+      sink.accept(cell.grain().label(), day, cell.dimension(), value);
     }
   }
 
@@ -94,6 +103,16 @@ final class CellRows {
       out.add(merge.finish(cell, accumulator));
     }
     return out.iterator();
+  }
+
+  /** A summary row: the first {@code keyWidth} columns of {@code cell}, then {@code values}. */
+  static Row keyThen(Row cell, int keyWidth, Object... values) {
+    Object[] out = new Object[keyWidth + values.length];
+    for (int i = 0; i < keyWidth; i++) {
+      out[i] = cell.get(i);
+    }
+    System.arraycopy(values, 0, out, keyWidth, values.length);
+    return RowFactory.create(out);
   }
 
   private static boolean sameKey(Row a, Row b, int keyWidth) {

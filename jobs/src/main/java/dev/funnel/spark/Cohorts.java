@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.struct;
 import dev.funnel.calendar.FunnelCalendar;
 import dev.funnel.calendar.Grain;
 import dev.funnel.config.FunnelConfig;
+import dev.funnel.io.Schemas;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,28 +24,53 @@ import org.apache.spark.sql.types.DataTypes;
  * {@code (all)} row and one row per dimension, never cross products).
  */
 public final class Cohorts {
-  /** The dimension and dimension value of total rows. */
-  public static final String ALL = "(all)";
-
   /** The grains of the core tables, in output order. */
   public static final List<Grain> CORE_GRAINS = List.of(Grain.WEEK, Grain.MONTH);
 
   private Cohorts() {}
 
   /**
-   * An array of cell structs (grain, cohort_day, dimension, dimension_value) for a visit fact (see
-   * {@link LeadHistories}), whose period starts are in {@code day_start}, {@code week_start} and
-   * {@code month_start} (epoch days) and whose lead's first-touch dimension values are in {@code
-   * dim_0}, {@code dim_1}, …; explode it with {@code inline}.
+   * One cohort cell a fact counts in: a grain and a breakdown.
+   *
+   * @param grain the period length
+   * @param grainIndex position of the grain in the list given to {@link #fanOut}
+   * @param dimension the dimension's name, or {@link Schemas#ALL} for the total row
+   * @param dimensionIndex position of the dimension in the configuration, or -1 for the total row
+   */
+  public record Cell(Grain grain, int grainIndex, String dimension, int dimensionIndex) {
+    /** The total row of its grain. */
+    public boolean total() {
+      return dimensionIndex < 0;
+    }
+  }
+
+  /**
+   * The breakdown fan-out, the one definition of which cells a fact counts in: per grain (in the
+   * given order), the total row and then one row per dimension (configuration order), never cross
+   * products.
+   */
+  public static List<Cell> fanOut(List<Grain> grains, List<String> dimensions) {
+    List<Cell> cells = new ArrayList<>();
+    for (int g = 0; g < grains.size(); g++) {
+      cells.add(new Cell(grains.get(g), g, Schemas.ALL, -1));
+      for (int d = 0; d < dimensions.size(); d++) {
+        cells.add(new Cell(grains.get(g), g, dimensions.get(d), d));
+      }
+    }
+    return List.copyOf(cells);
+  }
+
+  /**
+   * An array of cell structs (grain, cohort_day, dimension, dimension_value) of {@link #fanOut} for
+   * a {@link VisitFacts} row (period starts from {@link VisitFacts#periodStart}, values from {@link
+   * VisitFacts#dimension}); explode it with {@code inline}.
    */
   public static Column cells(List<Grain> grains, List<String> dimensions) {
     List<Column> cells = new ArrayList<>();
-    for (Grain grain : grains) {
-      Column day = col(grain.label() + "_start");
-      cells.add(cell(grain, day, lit(ALL), lit(ALL)));
-      for (int d = 0; d < dimensions.size(); d++) {
-        cells.add(cell(grain, day, lit(dimensions.get(d)), col(LeadHistories.DIM + d)));
-      }
+    for (Cell c : fanOut(grains, dimensions)) {
+      Column day = col(VisitFacts.periodStart(c.grain()));
+      Column value = c.total() ? lit(Schemas.ALL) : col(VisitFacts.dimension(c.dimensionIndex()));
+      cells.add(cell(c.grain(), day, lit(c.dimension()), value));
     }
     return functions.array(cells.toArray(Column[]::new));
   }

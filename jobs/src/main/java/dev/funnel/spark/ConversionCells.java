@@ -15,6 +15,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Cohort counts shared by {@code stage_conversion} and {@code revenue_conversion}: per grain,
@@ -23,6 +24,10 @@ import org.apache.spark.sql.Row;
  * from the lead pass ({@link dev.funnel.timeline.StageEntry}); this only adds it up.
  */
 public final class ConversionCells {
+  /** The run's conversion counts ({@link #aggregate} of its facts), shared by both tables. */
+  public static final SharedResult COUNTS =
+      SharedResult.of("conversion counts", run -> aggregate(run.facts(), run.config()));
+
   private ConversionCells() {}
 
   /**
@@ -32,13 +37,13 @@ public final class ConversionCells {
   public static Dataset<Row> aggregate(Dataset<Row> facts, FunnelConfig config) {
     Dataset<Row> cells =
         facts
-            .where(col("is_entry"))
+            .where(col(VisitFacts.IS_ENTRY))
             .select(
-                col("stage").as("stage_code"),
-                col("converted").as("is_converted"),
-                col("won").as("is_won"),
-                col("lost").as("is_lost"),
-                coalesce(col("lead_amount"), lit(0.0)).as("lead_amount"),
+                col(VisitFacts.STAGE).as("stage_code"),
+                col(VisitFacts.CONVERTED).as("is_converted"),
+                col(VisitFacts.WON).as("is_won"),
+                col(VisitFacts.LOST).as("is_lost"),
+                coalesce(col(VisitFacts.LEAD_AMOUNT), lit(0.0)).as("lead_amount"),
                 inline(Cohorts.cells(Cohorts.CORE_GRAINS, config.dimensions())));
     return cells
         .groupBy("grain", "cohort_day", "stage_code", "dimension", "dimension_value")
@@ -52,17 +57,20 @@ public final class ConversionCells {
   }
 
   /**
-   * The leading columns of a cohort table row: as_of, grain, cohort_start and stage, then the given
-   * columns.
+   * A cohort table from the run's shared {@link #COUNTS}: as_of, grain, cohort_start and stage,
+   * then the given columns, then {@code mature}; shaped to {@code schema}.
    */
-  static Column[] cohortRow(FunnelConfig config, java.time.LocalDate asOfDay, Column... rest) {
+  static Dataset<Row> cohortTable(RunContext run, StructType schema, Column... rest) {
+    FunnelConfig config = run.config();
     List<Column> columns = new ArrayList<>();
-    columns.add(lit(java.sql.Date.valueOf(asOfDay)).as("as_of"));
+    columns.add(lit(java.sql.Date.valueOf(run.asOfDay())).as("as_of"));
     columns.add(col("grain"));
     columns.add(date_from_unix_date(col("cohort_day")).as("cohort_start"));
     columns.add(StageNames.name(config.stages(), col("stage_code")).as("stage"));
     columns.addAll(List.of(rest));
-    return columns.toArray(Column[]::new);
+    columns.add(
+        Cohorts.mature(config, run.asOf()).apply(col("grain"), col("cohort_day")).as("mature"));
+    return Conform.toSchema(run.shared(COUNTS).select(columns.toArray(Column[]::new)), schema);
   }
 
   private static Column countTrue(String flag) {

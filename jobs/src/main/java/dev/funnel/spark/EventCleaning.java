@@ -45,6 +45,12 @@ public final class EventCleaning {
   /** Candidate column: the stage code. */
   public static final String STAGE_CODE = "stage_code";
 
+  /** Candidate column: the lead (the input column of the same name). */
+  public static final String LEAD_ID = "lead_id";
+
+  /** Candidate column: the event's amount (the input column of the same name). */
+  public static final String AMOUNT = "amount";
+
   /** Candidate column: entered_at in microseconds since the epoch. */
   public static final String ENTERED_MICROS = "entered_micros";
 
@@ -135,10 +141,10 @@ public final class EventCleaning {
    */
   public static Dataset<Row> candidates(Dataset<Row> classified, FunnelConfig config) {
     List<Column> columns = new ArrayList<>();
-    columns.add(col("lead_id"));
+    columns.add(col(LEAD_ID));
     columns.add(StageNames.code(config.stages(), col("stage")).as(STAGE_CODE));
     columns.add(unix_micros(col("entered_at")).as(ENTERED_MICROS));
-    columns.add(col("amount"));
+    columns.add(col(AMOUNT));
     for (String dimension : config.dimensions()) {
       columns.add(col(dimension));
     }

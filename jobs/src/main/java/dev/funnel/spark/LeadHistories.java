@@ -1,6 +1,9 @@
 package dev.funnel.spark;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import dev.funnel.calendar.FunnelCalendar;
 import dev.funnel.calendar.Grain;
@@ -23,7 +26,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -45,69 +47,143 @@ import org.apache.spark.sql.types.StructType;
  * several times faster.
  */
 public final class LeadHistories {
-  /** Column prefix of the first-touch dimension values: dim_0, dim_1, … in configuration order. */
-  public static final String DIM = "dim_";
-
   private LeadHistories() {}
-
-  /** The visit-facts schema of a funnel (dimension and SLA columns depend on the configuration). */
-  public static StructType schema(FunnelConfig config) {
-    StructType schema = new StructType().add("lead_id", DataTypes.StringType, false);
-    for (int d = 0; d < config.dimensions().size(); d++) {
-      schema = schema.add(DIM + d, DataTypes.StringType, false);
-    }
-    schema =
-        schema
-            .add("lead_amount", DataTypes.DoubleType, true)
-            .add("lead_events", DataTypes.IntegerType, false)
-            .add("lead_duplicates", DataTypes.IntegerType, false)
-            .add("stage", DataTypes.IntegerType, false)
-            .add("visit_number", DataTypes.IntegerType, false)
-            .add("entered_at", DataTypes.LongType, false)
-            .add("exited_at", DataTypes.LongType, true)
-            .add("next_stage", DataTypes.IntegerType, true)
-            .add("duration_hours", DataTypes.DoubleType, true)
-            .add("is_open", DataTypes.BooleanType, false)
-            .add("censored_hours", DataTypes.DoubleType, true)
-            .add("day_start", DataTypes.IntegerType, false)
-            .add("week_start", DataTypes.IntegerType, false)
-            .add("month_start", DataTypes.IntegerType, false)
-            .add("is_entry", DataTypes.BooleanType, false)
-            .add("converted", DataTypes.BooleanType, true)
-            .add("won", DataTypes.BooleanType, true)
-            .add("lost", DataTypes.BooleanType, true)
-            .add("converted_at", DataTypes.LongType, true)
-            .add("won_at", DataTypes.LongType, true)
-            .add("lost_at", DataTypes.LongType, true);
-    for (int i = 0; i < config.slas().size(); i++) {
-      schema =
-          schema
-              .add(slaColumn(i, "status"), DataTypes.StringType, true)
-              .add(slaColumn(i, "worked"), DataTypes.BooleanType, true)
-              .add(slaColumn(i, "response_hours"), DataTypes.DoubleType, true);
-    }
-    return schema;
-  }
-
-  /** The name of a per-SLA column: sla_0_status, sla_0_worked, sla_0_response_hours. */
-  public static String slaColumn(int sla, String field) {
-    return "sla_" + sla + "_" + field;
-  }
 
   /**
    * Groups candidate events by lead (one shuffle) and derives the visit facts.
    *
-   * @param candidates rows of {@link EventCleaning#candidates}
+   * @param candidates rows of {@link EventCleaning#candidates}, read by column name
    * @param partitions number of shuffle partitions for the event data
    */
   public static Dataset<Row> visitFacts(
       Dataset<Row> candidates, FunnelConfig config, Instant asOf, int partitions) {
     Dataset<Row> sorted =
         candidates
-            .repartition(partitions, col("lead_id"))
+            .repartition(partitions, col(EventCleaning.LEAD_ID))
             .sortWithinPartitions(
-                col("lead_id"), col(EventCleaning.ENTERED_MICROS), col(EventCleaning.STAGE_CODE));
-    return sorted.mapPartitions(new LeadPass(config, asOf), Encoders.row(schema(config)));
+                col(EventCleaning.LEAD_ID),
+                col(EventCleaning.ENTERED_MICROS),
+                col(EventCleaning.STAGE_CODE));
+    return sorted.mapPartitions(
+        new LeadPass(config, asOf, InputColumns.of(candidates.schema(), config)),
+        Encoders.row(VisitFacts.schema(config)));
+  }
+
+  /**
+   * Run totals of the visit facts.
+   *
+   * @param leads leads with at least one accepted event
+   * @param accepted distinct accepted events
+   * @param duplicates extra copies of events
+   */
+  public record Totals(long leads, long accepted, long duplicates) {}
+
+  /** Adds up the per-lead counts of the visit facts (one small aggregation). */
+  public static Totals totals(Dataset<Row> facts) {
+    Row totals =
+        facts
+            .agg(
+                sum(when(col(VisitFacts.LEAD_EVENTS).gt(0), lit(1L)).otherwise(lit(0L))),
+                sum(col(VisitFacts.LEAD_EVENTS)),
+                sum(col(VisitFacts.LEAD_DUPLICATES)))
+            .first();
+    long[] sums = new long[totals.size()];
+    for (int i = 0; i < sums.length; i++) {
+      sums[i] = totals.isNullAt(i) ? 0 : totals.getLong(i); // a sum over no rows is null
+    }
+    return new Totals(sums[0], sums[1], sums[2]);
+  }
+
+  /** Where the lead pass finds its inputs in a candidate row, looked up by name once. */
+  record InputColumns(int leadId, int stageCode, int enteredMicros, int amount, int[] dimensions)
+      implements Serializable {
+    static InputColumns of(StructType candidates, FunnelConfig config) {
+      int[] dimensions = new int[config.dimensions().size()];
+      for (int d = 0; d < dimensions.length; d++) {
+        dimensions[d] = candidates.fieldIndex(config.dimensions().get(d));
+      }
+      return new InputColumns(
+          candidates.fieldIndex(EventCleaning.LEAD_ID),
+          candidates.fieldIndex(EventCleaning.STAGE_CODE),
+          candidates.fieldIndex(EventCleaning.ENTERED_MICROS),
+          candidates.fieldIndex(EventCleaning.AMOUNT),
+          dimensions);
+    }
+  }
+
+  /** Where the lead pass writes each visit fact, looked up by name once. */
+  private record OutputColumns(
+      int width,
+      int leadId,
+      int[] dimensions,
+      int amount,
+      int events,
+      int duplicates,
+      int stage,
+      int visitNumber,
+      int enteredAt,
+      int exitedAt,
+      int nextStage,
+      int durationHours,
+      int isOpen,
+      int censoredHours,
+      int dayStart,
+      int weekStart,
+      int monthStart,
+      int isEntry,
+      int converted,
+      int won,
+      int lost,
+      int convertedAt,
+      int wonAt,
+      int lostAt,
+      int[] slaStatus,
+      int[] slaWorked,
+      int[] slaResponseHours) {
+    static OutputColumns of(FunnelConfig config) {
+      StructType s = VisitFacts.schema(config);
+      int[] dimensions = new int[config.dimensions().size()];
+      for (int d = 0; d < dimensions.length; d++) {
+        dimensions[d] = s.fieldIndex(VisitFacts.dimension(d));
+      }
+      int slas = config.slas().size();
+      int[] status = new int[slas];
+      int[] worked = new int[slas];
+      int[] hours = new int[slas];
+      for (int i = 0; i < slas; i++) {
+        status[i] = s.fieldIndex(VisitFacts.sla(i, VisitFacts.SLA_STATUS));
+        worked[i] = s.fieldIndex(VisitFacts.sla(i, VisitFacts.SLA_WORKED));
+        hours[i] = s.fieldIndex(VisitFacts.sla(i, VisitFacts.SLA_RESPONSE_HOURS));
+      }
+      return new OutputColumns(
+          s.size(),
+          s.fieldIndex(VisitFacts.LEAD_ID),
+          dimensions,
+          s.fieldIndex(VisitFacts.LEAD_AMOUNT),
+          s.fieldIndex(VisitFacts.LEAD_EVENTS),
+          s.fieldIndex(VisitFacts.LEAD_DUPLICATES),
+          s.fieldIndex(VisitFacts.STAGE),
+          s.fieldIndex(VisitFacts.VISIT_NUMBER),
+          s.fieldIndex(VisitFacts.ENTERED_AT),
+          s.fieldIndex(VisitFacts.EXITED_AT),
+          s.fieldIndex(VisitFacts.NEXT_STAGE),
+          s.fieldIndex(VisitFacts.DURATION_HOURS),
+          s.fieldIndex(VisitFacts.IS_OPEN),
+          s.fieldIndex(VisitFacts.CENSORED_HOURS),
+          s.fieldIndex(VisitFacts.DAY_START),
+          s.fieldIndex(VisitFacts.WEEK_START),
+          s.fieldIndex(VisitFacts.MONTH_START),
+          s.fieldIndex(VisitFacts.IS_ENTRY),
+          s.fieldIndex(VisitFacts.CONVERTED),
+          s.fieldIndex(VisitFacts.WON),
+          s.fieldIndex(VisitFacts.LOST),
+          s.fieldIndex(VisitFacts.CONVERTED_AT),
+          s.fieldIndex(VisitFacts.WON_AT),
+          s.fieldIndex(VisitFacts.LOST_AT),
+          status,
+          worked,
+          hours);
+    }
   }
 
   /** Streams a sorted partition lead by lead. */
@@ -115,15 +191,17 @@ public final class LeadHistories {
     private static final long serialVersionUID = 1L;
     private final FunnelConfig config;
     private final long asOfMicros;
+    private final InputColumns in;
 
-    LeadPass(FunnelConfig config, Instant asOf) {
+    LeadPass(FunnelConfig config, Instant asOf, InputColumns in) {
       this.config = config;
       this.asOfMicros = FunnelCalendar.toMicros(asOf);
+      this.in = in;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      return new VisitFactIterator(rows, config, asOfMicros);
+      return new VisitFactIterator(rows, config, asOfMicros, in);
     }
   }
 
@@ -138,11 +216,12 @@ public final class LeadHistories {
     private final List<SlaDefinition> slaDefinitions;
     private final int[] slaStages;
     private final ResponseClock[] slaClocks;
-    private final int width;
+    private final InputColumns in;
+    private final OutputColumns out;
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
     private Row pending;
 
-    VisitFactIterator(Iterator<Row> rows, FunnelConfig config, long asOfMicros) {
+    VisitFactIterator(Iterator<Row> rows, FunnelConfig config, long asOfMicros, InputColumns in) {
       this.rows = rows;
       this.stages = config.stages();
       this.calendar = new FunnelCalendar(config.zone());
@@ -158,7 +237,8 @@ public final class LeadHistories {
         slaStages[i] = stages.code(sla.stage());
         slaClocks[i] = ResponseClock.of(sla, config.businessHours(), config.zone());
       }
-      this.width = schema(config).size();
+      this.in = in;
+      this.out = OutputColumns.of(config);
       this.pending = rows.hasNext() ? rows.next() : null;
     }
 
@@ -179,15 +259,17 @@ public final class LeadHistories {
     }
 
     private void nextLead() {
-      String leadId = pending.getString(0);
+      String leadId = pending.getString(in.leadId());
       builder.reset();
       String[] dims = new String[dimensionCount];
-      while (pending != null && leadId.equals(pending.getString(0))) {
+      int[] dimColumns = in.dimensions();
+      while (pending != null && leadId.equals(pending.getString(in.leadId()))) {
         for (int d = 0; d < dimensionCount; d++) {
-          dims[d] = pending.isNullAt(4 + d) ? null : pending.getString(4 + d);
+          dims[d] = pending.isNullAt(dimColumns[d]) ? null : pending.getString(dimColumns[d]);
         }
-        Double amount = pending.isNullAt(3) ? null : pending.getDouble(3);
-        builder.add(pending.getInt(1), pending.getLong(2), amount, dims);
+        Double amount = pending.isNullAt(in.amount()) ? null : pending.getDouble(in.amount());
+        builder.add(
+            pending.getInt(in.stageCode()), pending.getLong(in.enteredMicros()), amount, dims);
         pending = rows.hasNext() ? rows.next() : null;
       }
       emit(leadId, builder.build());
@@ -195,38 +277,41 @@ public final class LeadHistories {
 
     private void emit(String leadId, LeadTimeline lead) {
       boolean firstRow = true;
+      OutputColumns o = out;
       for (Visit v : lead.visits()) {
-        Object[] values = new Object[width];
-        int i = 0;
-        values[i++] = leadId;
+        Object[] values = new Object[o.width()];
+        values[o.leadId()] = leadId;
         for (int d = 0; d < dimensionCount; d++) {
-          values[i++] = lead.dimension(d);
+          values[o.dimensions()[d]] = lead.dimension(d);
         }
-        values[i++] = lead.amount();
-        values[i++] = firstRow ? lead.events() : 0;
-        values[i++] = firstRow ? lead.duplicates() : 0;
-        values[i++] = v.stage();
-        values[i++] = v.visitNumber();
-        values[i++] = v.enteredAt();
-        values[i++] = v.hasExit() ? v.exitedAt() : null;
-        values[i++] = v.hasExit() ? v.nextStage() : null;
-        values[i++] = v.isClosed() ? v.durationHours() : null;
-        values[i++] = v.isOpen();
-        values[i++] = v.isOpen() ? Visit.hoursBetween(v.enteredAt(), asOfMicros) : null;
+        values[o.amount()] = lead.amount();
+        values[o.events()] = firstRow ? lead.events() : 0;
+        values[o.duplicates()] = firstRow ? lead.duplicates() : 0;
+        values[o.stage()] = v.stage();
+        values[o.visitNumber()] = v.visitNumber();
+        values[o.enteredAt()] = v.enteredAt();
+        values[o.exitedAt()] = v.hasExit() ? v.exitedAt() : null;
+        values[o.nextStage()] = v.hasExit() ? v.nextStage() : null;
+        values[o.durationHours()] = v.isClosed() ? v.durationHours() : null;
+        values[o.isOpen()] = v.isOpen();
+        values[o.censoredHours()] =
+            v.isOpen() ? FunnelCalendar.hoursBetween(v.enteredAt(), asOfMicros) : null;
         java.time.LocalDate day = calendar.localDate(v.enteredAt());
-        values[i++] = epochDay(Grain.DAY, day);
-        values[i++] = epochDay(Grain.WEEK, day);
-        values[i++] = epochDay(Grain.MONTH, day);
-        StageEntry entry = v.visitNumber() == 1 ? entry(lead, v.stage()) : null;
-        values[i++] = entry != null;
-        values[i++] = entry == null ? null : entry.converted(windowMicros);
-        values[i++] = entry == null ? null : entry.won(windowMicros);
-        values[i++] = entry == null ? null : entry.lost(windowMicros);
-        values[i++] = entry == null ? null : time(entry.convertedAt());
-        values[i++] = entry == null ? null : time(entry.wonAt());
-        values[i++] = entry == null ? null : time(entry.lostAt());
+        values[o.dayStart()] = epochDay(Grain.DAY, day);
+        values[o.weekStart()] = epochDay(Grain.WEEK, day);
+        values[o.monthStart()] = epochDay(Grain.MONTH, day);
+        StageEntry entry = v.isFirstVisit() ? entry(lead, v.stage()) : null;
+        values[o.isEntry()] = entry != null;
+        if (entry != null) {
+          values[o.converted()] = entry.converted(windowMicros);
+          values[o.won()] = entry.won(windowMicros);
+          values[o.lost()] = entry.lost(windowMicros);
+          values[o.convertedAt()] = time(entry.convertedAt());
+          values[o.wonAt()] = time(entry.wonAt());
+          values[o.lostAt()] = time(entry.lostAt());
+        }
         for (int s = 0; s < slaStages.length; s++) {
-          if (v.visitNumber() == 1 && v.stage() == slaStages[s]) {
+          if (v.isFirstVisit() && v.stage() == slaStages[s]) {
             SlaOutcome outcome =
                 SlaOutcome.evaluate(
                     slaDefinitions.get(s).withinHours(),
@@ -234,11 +319,9 @@ public final class LeadHistories {
                     v.enteredAt(),
                     v.exitedAt(),
                     asOfMicros);
-            values[i++] = outcome.status().label();
-            values[i++] = outcome.worked();
-            values[i++] = outcome.responseHours();
-          } else {
-            i += 3;
+            values[o.slaStatus()[s]] = outcome.status().label();
+            values[o.slaWorked()[s]] = outcome.worked();
+            values[o.slaResponseHours()[s]] = outcome.responseHours();
           }
         }
         ready.add(RowFactory.create(values));

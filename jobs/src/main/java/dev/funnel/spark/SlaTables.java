@@ -25,6 +25,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -38,51 +39,71 @@ public final class SlaTables {
 
   private SlaTables() {}
 
-  private static final StructType PARTIAL =
+  /** The key of a cell: partial rows of one cell are merged by these leading columns. */
+  private static final StructType KEY =
       new StructType()
           .add("sla", DataTypes.StringType, false)
           .add("grain", DataTypes.StringType, false)
           .add("cohort_day", DataTypes.IntegerType, false)
           .add("dimension", DataTypes.StringType, false)
-          .add("dimension_value", DataTypes.StringType, false)
-          .add("met", DataTypes.LongType, false)
-          .add("breached", DataTypes.LongType, false)
-          .add("pending", DataTypes.LongType, false)
+          .add("dimension_value", DataTypes.StringType, false);
+
+  /** The counts per status, in {@link SlaOutcome.Status} order. */
+  private static final List<String> COUNTS = List.of("met", "breached", "pending");
+
+  private static final StructType PARTIAL =
+      KEY.add(COUNTS.get(0), DataTypes.LongType, false)
+          .add(COUNTS.get(1), DataTypes.LongType, false)
+          .add(COUNTS.get(2), DataTypes.LongType, false)
           .add("worked_hours", DataTypes.BinaryType, false);
 
+  private static final int FIRST_COUNT = PARTIAL.fieldIndex(COUNTS.get(0));
+  private static final int WORKED_HOURS = PARTIAL.fieldIndex("worked_hours");
+
   private static final StructType CELL =
-      new StructType()
-          .add("sla", DataTypes.StringType, false)
-          .add("grain", DataTypes.StringType, false)
-          .add("cohort_day", DataTypes.IntegerType, false)
-          .add("dimension", DataTypes.StringType, false)
-          .add("dimension_value", DataTypes.StringType, false)
-          .add("met", DataTypes.LongType, false)
-          .add("breached", DataTypes.LongType, false)
-          .add("pending", DataTypes.LongType, false)
+      KEY.add(COUNTS.get(0), DataTypes.LongType, false)
+          .add(COUNTS.get(1), DataTypes.LongType, false)
+          .add(COUNTS.get(2), DataTypes.LongType, false)
           .add("p50_response_hours", DataTypes.DoubleType, true)
           .add("p90_response_hours", DataTypes.DoubleType, true);
+
+  /** A standing's columns, in this order, then {@link CellRows#columns}. */
+  private static final int IN_SLA = 0;
+
+  private static final int IN_STATUS = 1;
+  private static final int IN_WORKED = 2;
+  private static final int IN_HOURS = 3;
+  private static final int IN_CELLS = 4;
+
+  /** Standings of one SLA: its name, then the lead's status, worked flag and response hours. */
+  private static List<Column> standingColumns(String sla, int i) {
+    List<Column> columns = new ArrayList<>(IN_CELLS);
+    columns.add(lit(sla)); // IN_SLA
+    columns.add(col(VisitFacts.sla(i, VisitFacts.SLA_STATUS))); // IN_STATUS
+    columns.add(col(VisitFacts.sla(i, VisitFacts.SLA_WORKED))); // IN_WORKED
+    columns.add(col(VisitFacts.sla(i, VisitFacts.SLA_RESPONSE_HOURS))); // IN_HOURS
+    return columns;
+  }
 
   /**
    * Per SLA, grain, period of first entry and breakdown: met, breached, pending and type-7
    * percentiles of worked leads' response hours. Each partition gathers its counts and response
    * hours per cell first; a cell's arrays are merged and sorted once.
    */
-  public static Dataset<Row> compliance(Dataset<Row> facts, FunnelConfig config, LocalDate asOf) {
+  public static Dataset<Row> compliance(RunContext run) {
+    Dataset<Row> facts = run.facts();
+    FunnelConfig config = run.config();
+    LocalDate asOf = run.asOfDay();
     if (config.slas().isEmpty()) {
-      return empty(facts, Schemas.load(Schemas.SLA_COMPLIANCE));
+      return empty(facts, OutputTable.schema(Schemas.SLA_COMPLIANCE, config));
     }
     Dataset<Row> standings = null;
     for (int i = 0; i < config.slas().size(); i++) {
-      List<Column> columns = new ArrayList<>();
-      columns.add(lit(config.slas().get(i).name()));
-      columns.add(col(LeadHistories.slaColumn(i, "status")));
-      columns.add(col(LeadHistories.slaColumn(i, "worked")));
-      columns.add(col(LeadHistories.slaColumn(i, "response_hours")));
+      List<Column> columns = standingColumns(config.slas().get(i).name(), i);
       columns.addAll(CellRows.columns(GRAINS, config.dimensions().size()));
       Dataset<Row> sla =
           facts
-              .where(col(LeadHistories.slaColumn(i, "status")).isNotNull())
+              .where(col(VisitFacts.sla(i, VisitFacts.SLA_STATUS)).isNotNull())
               .select(columns.toArray(Column[]::new));
       standings = standings == null ? sla : standings.unionAll(sla);
     }
@@ -90,7 +111,8 @@ public final class SlaTables {
         standings
             .mapPartitions(new PartialCompliance(config.dimensions()), Encoders.row(PARTIAL))
             .repartition(col("sla"), col("grain"), col("cohort_day"))
-            .sortWithinPartitions("sla", "grain", "cohort_day", "dimension", "dimension_value")
+            .sortWithinPartitions(
+                Arrays.stream(KEY.fieldNames()).map(functions::col).toArray(Column[]::new))
             .mapPartitions(new CellCompliance(), Encoders.row(CELL));
     Column decided = col("met").plus(col("breached"));
     Dataset<Row> rows =
@@ -108,7 +130,7 @@ public final class SlaTables {
             when(decided.gt(0), col("met").divide(decided)).as("compliance_rate"),
             col("p50_response_hours"),
             col("p90_response_hours"));
-    return Conform.toSchema(rows, Schemas.load(Schemas.SLA_COMPLIANCE));
+    return Conform.toSchema(rows, OutputTable.schema(Schemas.SLA_COMPLIANCE, config));
   }
 
   /** A cell: SLA, grain, period and breakdown. */
@@ -117,7 +139,7 @@ public final class SlaTables {
 
   /** Counts by status and the worked leads' response hours of one cell. */
   private static final class Standing {
-    final long[] counts = new long[3];
+    final long[] counts = new long[COUNTS.size()];
     final DurationArrays workedHours = new DurationArrays();
   }
 
@@ -133,17 +155,18 @@ public final class SlaTables {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
       Map<CellKey, Standing> cells = new HashMap<>();
+      List<Cohorts.Cell> fanOut = Cohorts.fanOut(GRAINS, dimensions);
       while (rows.hasNext()) {
         Row row = rows.next();
-        String sla = row.getString(0);
-        int status = statusIndex(row.getString(1));
-        boolean worked = row.getBoolean(2);
-        double hours = row.getDouble(3);
+        String sla = row.getString(IN_SLA);
+        int status = statusIndex(row.getString(IN_STATUS));
+        boolean worked = row.getBoolean(IN_WORKED);
+        double hours = row.getDouble(IN_HOURS);
         CellRows.forEachCell(
             row,
-            4,
-            GRAINS,
-            dimensions,
+            IN_CELLS,
+            GRAINS.size(),
+            fanOut,
             (grain, day, dimension, value) ->
                 add(cells, new CellKey(sla, grain, day, dimension, value), status, worked, hours));
       }
@@ -192,7 +215,7 @@ public final class SlaTables {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      return CellRows.mergeRuns(rows, 5, this);
+      return CellRows.mergeRuns(rows, KEY.size(), this);
     }
 
     @Override
@@ -202,10 +225,10 @@ public final class SlaTables {
 
     @Override
     public void add(Standing standing, Row partial) {
-      for (int i = 0; i < 3; i++) {
-        standing.counts[i] += partial.getLong(5 + i);
+      for (int i = 0; i < COUNTS.size(); i++) {
+        standing.counts[i] += partial.getLong(FIRST_COUNT + i);
       }
-      standing.workedHours.addPacked((byte[]) partial.get(8));
+      standing.workedHours.addPacked((byte[]) partial.get(WORKED_HOURS));
     }
 
     @Override
@@ -214,12 +237,9 @@ public final class SlaTables {
       Arrays.sort(worked);
       Percentiles percentiles = Percentiles.of(worked);
       long[] counts = standing.counts;
-      return RowFactory.create(
-          cell.getString(0),
-          cell.getString(1),
-          cell.getInt(2),
-          cell.getString(3),
-          cell.getString(4),
+      return CellRows.keyThen(
+          cell,
+          KEY.size(),
           counts[0],
           counts[1],
           counts[2],
@@ -229,27 +249,28 @@ public final class SlaTables {
   }
 
   /** One row per lead that breached an SLA, with its dimension values, so someone can act. */
-  public static Dataset<Row> breaches(Dataset<Row> facts, FunnelConfig config, LocalDate asOf) {
+  public static Dataset<Row> breaches(RunContext run) {
+    Dataset<Row> facts = run.facts();
+    FunnelConfig config = run.config();
+    LocalDate asOf = run.asOfDay();
     List<String> dimensions = config.dimensions();
-    StructType schema = Schemas.load(Schemas.SLA_BREACHES, dimensions);
+    StructType schema = OutputTable.schema(Schemas.SLA_BREACHES, config);
     Dataset<Row> rows = empty(facts, schema);
     for (int i = 0; i < config.slas().size(); i++) {
       SlaDefinition sla = config.slas().get(i);
       List<Column> columns = new ArrayList<>();
       columns.add(lit(java.sql.Date.valueOf(asOf)).as("as_of"));
       columns.add(lit(sla.name()).as("sla"));
-      columns.add(col("lead_id"));
-      columns.add(timestamp_micros(col("entered_at")).as("entered_at"));
-      columns.add(timestamp_micros(col("exited_at")).as("worked_at"));
-      columns.add(col(LeadHistories.slaColumn(i, "response_hours")).as("response_hours"));
+      columns.add(col(VisitFacts.LEAD_ID));
+      columns.add(timestamp_micros(col(VisitFacts.ENTERED_AT)).as("entered_at"));
+      columns.add(timestamp_micros(col(VisitFacts.EXITED_AT)).as("worked_at"));
+      columns.add(col(VisitFacts.sla(i, VisitFacts.SLA_RESPONSE_HOURS)).as("response_hours"));
       columns.add(lit(sla.withinHours()).as("within_hours"));
-      for (int d = 0; d < dimensions.size(); d++) {
-        columns.add(col(LeadHistories.DIM + d).as(dimensions.get(d)));
-      }
+      columns.addAll(VisitFacts.namedDimensions(dimensions));
       Dataset<Row> breached =
           facts
               .where(
-                  col(LeadHistories.slaColumn(i, "status"))
+                  col(VisitFacts.sla(i, VisitFacts.SLA_STATUS))
                       .equalTo(SlaOutcome.Status.BREACHED.label()))
               .select(columns.toArray(Column[]::new));
       rows = rows.unionAll(Conform.toSchema(breached, schema));

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.timestamp_micros;
 
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.io.Schemas;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -17,23 +16,21 @@ import org.apache.spark.sql.Row;
 public final class StageVisitsTable {
   private StageVisitsTable() {}
 
-  /** Builds the table from {@link LeadHistories} visit facts. */
-  public static Dataset<Row> build(Dataset<Row> facts, FunnelConfig config, LocalDate asOf) {
+  /** Builds the table from the run's {@link VisitFacts}. */
+  public static Dataset<Row> build(RunContext run) {
+    FunnelConfig config = run.config();
     List<Column> columns = new ArrayList<>();
-    columns.add(lit(java.sql.Date.valueOf(asOf)).as("as_of"));
-    columns.add(col("lead_id"));
-    columns.add(StageNames.name(config.stages(), col("stage")).as("stage"));
-    columns.add(col("visit_number").as("visit_number"));
-    columns.add(timestamp_micros(col("entered_at")).as("entered_at"));
-    columns.add(timestamp_micros(col("exited_at")).as("exited_at"));
-    columns.add(StageNames.name(config.stages(), col("next_stage")).as("next_stage"));
-    columns.add(col("duration_hours").as("duration_hours"));
-    columns.add(col("is_open").as("is_open"));
-    List<String> dimensions = config.dimensions();
-    for (int d = 0; d < dimensions.size(); d++) {
-      columns.add(col(LeadHistories.DIM + d).as(dimensions.get(d)));
-    }
-    Dataset<Row> rows = facts.select(columns.toArray(Column[]::new));
-    return Conform.toSchema(rows, Schemas.load(Schemas.STAGE_VISITS, dimensions));
+    columns.add(lit(java.sql.Date.valueOf(run.asOfDay())).as("as_of"));
+    columns.add(col(VisitFacts.LEAD_ID));
+    columns.add(StageNames.name(config.stages(), col(VisitFacts.STAGE)).as("stage"));
+    columns.add(col(VisitFacts.VISIT_NUMBER).as("visit_number"));
+    columns.add(timestamp_micros(col(VisitFacts.ENTERED_AT)).as("entered_at"));
+    columns.add(timestamp_micros(col(VisitFacts.EXITED_AT)).as("exited_at"));
+    columns.add(StageNames.name(config.stages(), col(VisitFacts.NEXT_STAGE)).as("next_stage"));
+    columns.add(col(VisitFacts.DURATION_HOURS).as("duration_hours"));
+    columns.add(col(VisitFacts.IS_OPEN).as("is_open"));
+    columns.addAll(VisitFacts.namedDimensions(config.dimensions()));
+    Dataset<Row> rows = run.facts().select(columns.toArray(Column[]::new));
+    return Conform.toSchema(rows, OutputTable.schema(Schemas.STAGE_VISITS, run.config()));
   }
 }

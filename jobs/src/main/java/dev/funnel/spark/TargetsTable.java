@@ -19,7 +19,6 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code targets}: per target and period, leads first entering the target's stage (counted, or
@@ -29,25 +28,23 @@ import org.apache.spark.sql.SparkSession;
 public final class TargetsTable {
   private TargetsTable() {}
 
-  /** Builds the table from {@link LeadHistories} visit facts. */
-  public static Dataset<Row> build(
-      SparkSession spark,
-      Dataset<Row> facts,
-      FunnelConfig config,
-      LocalDate asOfDay,
-      Instant asOf) {
-    FunnelCalendar calendar = new FunnelCalendar(config.zone());
+  /** Builds the table from the run's {@link VisitFacts}: leads' first visits to each stage. */
+  public static Dataset<Row> build(RunContext run) {
+    FunnelConfig config = run.config();
+    FunnelCalendar calendar = run.calendar();
+    LocalDate asOfDay = run.asOfDay();
+    Instant asOf = run.asOf();
     List<Row> rows = new ArrayList<>();
     Dataset<Row> firstVisits =
-        facts
-            .where(col("visit_number").equalTo(1))
+        run.facts()
+            .where(VisitFacts.isFirstVisit())
             .select(
-                col("stage").as("stage_code"),
-                col("week_start"),
-                col("month_start"),
-                coalesce(col("lead_amount"), lit(0.0)).as("lead_amount"));
+                col(VisitFacts.STAGE).as("stage_code"),
+                col(VisitFacts.WEEK_START).as("week_start"),
+                col(VisitFacts.MONTH_START).as("month_start"),
+                coalesce(col(VisitFacts.LEAD_AMOUNT), lit(0.0)).as("lead_amount"));
     for (TargetDefinition target : config.targets()) {
-      String periodColumn = target.period().label() + "_start";
+      String periodColumn = VisitFacts.periodStart(target.period());
       Map<LocalDate, Double> actuals = new HashMap<>();
       // One row per period: a handful of numbers, safe to collect.
       for (Row r :
@@ -79,6 +76,6 @@ public final class TargetsTable {
                 t.leadVelocityRate()));
       }
     }
-    return spark.createDataFrame(rows, Schemas.load(Schemas.TARGETS));
+    return run.spark().createDataFrame(rows, OutputTable.schema(Schemas.TARGETS, run.config()));
   }
 }

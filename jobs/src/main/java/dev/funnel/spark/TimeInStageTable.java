@@ -7,8 +7,8 @@ import static org.apache.spark.sql.functions.lit;
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.io.Schemas;
 import dev.funnel.stats.DurationSummary;
-import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -19,6 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -30,24 +31,35 @@ import org.apache.spark.sql.types.StructType;
  * exact while the shuffle moves a few rows per cell rather than one row per visit.
  */
 public final class TimeInStageTable {
-  private static final StructType PARTIAL =
+  private TimeInStageTable() {}
+
+  /** The visit-fact columns a visit contributes, in this order, then {@link CellRows#columns}. */
+  private static final List<String> INPUT =
+      List.of(VisitFacts.STAGE, VisitFacts.DURATION_HOURS, VisitFacts.CENSORED_HOURS);
+
+  private static final int IN_STAGE = INPUT.indexOf(VisitFacts.STAGE);
+  private static final int IN_DURATION = INPUT.indexOf(VisitFacts.DURATION_HOURS);
+  private static final int IN_CENSORED = INPUT.indexOf(VisitFacts.CENSORED_HOURS);
+  private static final int IN_CELLS = INPUT.size();
+
+  /** The key of a cell: partial rows of one cell are merged by these leading columns. */
+  private static final StructType KEY =
       new StructType()
           .add("grain", DataTypes.StringType, false)
           .add("cohort_day", DataTypes.IntegerType, false)
           .add("stage_code", DataTypes.IntegerType, false)
           .add("dimension", DataTypes.StringType, false)
-          .add("dimension_value", DataTypes.StringType, false)
-          .add("closed_hours", DataTypes.BinaryType, false)
+          .add("dimension_value", DataTypes.StringType, false);
+
+  private static final StructType PARTIAL =
+      KEY.add("closed_hours", DataTypes.BinaryType, false)
           .add("censored_hours", DataTypes.BinaryType, false);
 
+  private static final int CLOSED_HOURS = PARTIAL.fieldIndex("closed_hours");
+  private static final int CENSORED_HOURS = PARTIAL.fieldIndex("censored_hours");
+
   private static final StructType CELL =
-      new StructType()
-          .add("grain", DataTypes.StringType, false)
-          .add("cohort_day", DataTypes.IntegerType, false)
-          .add("stage_code", DataTypes.IntegerType, false)
-          .add("dimension", DataTypes.StringType, false)
-          .add("dimension_value", DataTypes.StringType, false)
-          .add("visits", DataTypes.LongType, false)
+      KEY.add("visits", DataTypes.LongType, false)
           .add("closed", DataTypes.LongType, false)
           .add("open", DataTypes.LongType, false)
           .add("mean_hours", DataTypes.DoubleType, true)
@@ -58,34 +70,28 @@ public final class TimeInStageTable {
           .add("km_p50_hours", DataTypes.DoubleType, true)
           .add("km_p90_hours", DataTypes.DoubleType, true);
 
-  private TimeInStageTable() {}
-
-  /** Builds the table from {@link LeadHistories} visit facts. */
-  public static Dataset<Row> build(
-      Dataset<Row> facts, FunnelConfig config, LocalDate asOfDay, int partitions) {
-    List<Column> columns =
-        new ArrayList<>(List.of(col("stage"), col("duration_hours"), col("censored_hours")));
+  /** Builds the table from the run's {@link VisitFacts}. */
+  public static Dataset<Row> build(RunContext run) {
+    FunnelConfig config = run.config();
+    List<Column> columns = new ArrayList<>();
+    for (String input : INPUT) {
+      columns.add(col(input));
+    }
     columns.addAll(CellRows.columns(Cohorts.CORE_GRAINS, config.dimensions().size()));
     Dataset<Row> partials =
-        facts
-            .where(col("stage").lt(config.stages().nonTerminalCount()))
+        run.facts()
+            .where(col(VisitFacts.STAGE).lt(config.stages().nonTerminalCount()))
             .select(columns.toArray(Column[]::new))
             .mapPartitions(new PartialCells(config.dimensions()), Encoders.row(PARTIAL));
+    Column[] key = Arrays.stream(KEY.fieldNames()).map(functions::col).toArray(Column[]::new);
     Dataset<Row> cells =
         partials
-            .repartition(
-                partitions,
-                col("grain"),
-                col("cohort_day"),
-                col("stage_code"),
-                col("dimension"),
-                col("dimension_value"))
-            .sortWithinPartitions(
-                "grain", "cohort_day", "stage_code", "dimension", "dimension_value")
+            .repartition(run.partitions(), key)
+            .sortWithinPartitions(key)
             .mapPartitions(new CellSummaries(), Encoders.row(CELL));
     Dataset<Row> rows =
         cells.select(
-            lit(java.sql.Date.valueOf(asOfDay)).as("as_of"),
+            lit(java.sql.Date.valueOf(run.asOfDay())).as("as_of"),
             col("grain"),
             date_from_unix_date(col("cohort_day")).as("cohort_start"),
             StageNames.name(config.stages(), col("stage_code")).as("stage"),
@@ -101,7 +107,7 @@ public final class TimeInStageTable {
             col("p95_hours"),
             col("km_p50_hours"),
             col("km_p90_hours"));
-    return Conform.toSchema(rows, Schemas.load(Schemas.TIME_IN_STAGE));
+    return Conform.toSchema(rows, OutputTable.schema(Schemas.TIME_IN_STAGE, run.config()));
   }
 
   /** A cell: grain, period, stage and breakdown. */
@@ -130,16 +136,17 @@ public final class TimeInStageTable {
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
       Map<CellKey, Durations> cells = new HashMap<>();
+      List<Cohorts.Cell> fanOut = Cohorts.fanOut(Cohorts.CORE_GRAINS, dimensions);
       while (rows.hasNext()) {
         Row row = rows.next();
-        int stage = row.getInt(0);
-        boolean closed = !row.isNullAt(1);
-        double hours = closed ? row.getDouble(1) : row.getDouble(2);
+        int stage = row.getInt(IN_STAGE);
+        boolean closed = !row.isNullAt(IN_DURATION);
+        double hours = closed ? row.getDouble(IN_DURATION) : row.getDouble(IN_CENSORED);
         CellRows.forEachCell(
             row,
-            3,
-            Cohorts.CORE_GRAINS,
-            dimensions,
+            IN_CELLS,
+            Cohorts.CORE_GRAINS.size(),
+            fanOut,
             (grain, day, dimension, value) ->
                 cells
                     .computeIfAbsent(
@@ -170,7 +177,7 @@ public final class TimeInStageTable {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      return CellRows.mergeRuns(rows, 5, this);
+      return CellRows.mergeRuns(rows, KEY.size(), this);
     }
 
     @Override
@@ -180,20 +187,17 @@ public final class TimeInStageTable {
 
     @Override
     public void add(Durations durations, Row partial) {
-      durations.closed.addPacked((byte[]) partial.get(5));
-      durations.censored.addPacked((byte[]) partial.get(6));
+      durations.closed.addPacked((byte[]) partial.get(CLOSED_HOURS));
+      durations.censored.addPacked((byte[]) partial.get(CENSORED_HOURS));
     }
 
     @Override
     public Row finish(Row cell, Durations durations) {
       DurationSummary s =
           DurationSummary.of(durations.closed.toArray(), durations.censored.toArray());
-      return RowFactory.create(
-          cell.getString(0),
-          cell.getInt(1),
-          cell.getInt(2),
-          cell.getString(3),
-          cell.getString(4),
+      return CellRows.keyThen(
+          cell,
+          KEY.size(),
           s.visits(),
           s.closed(),
           s.open(),

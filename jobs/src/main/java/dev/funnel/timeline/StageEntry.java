@@ -14,24 +14,44 @@ package dev.funnel.timeline;
 public record StageEntry(int stage, long enteredAt, long convertedAt, long wonAt, long lostAt) {
 
   /**
-   * Converted: an event of a later main-path stage after the first entry into S, entered within the
-   * window (inclusive, exact duration). A lead that skipped a stage converts the stage before.
+   * Converted within {@code ageMicros} of the first entry: an event of a later main-path stage
+   * after the first entry into S, at most {@code ageMicros} after it (inclusive, exact duration). A
+   * lead that skipped a stage converts the stage before. This is the one rule behind {@link
+   * #converted}; call it with a smaller age to compare cohorts at equal age.
    */
+  public boolean convertedWithin(long ageMicros) {
+    return within(convertedAt, ageMicros);
+  }
+
+  /** Won within {@code ageMicros}: an event of the won stage at most that long after the entry. */
+  public boolean wonWithin(long ageMicros) {
+    return within(wonAt, ageMicros);
+  }
+
+  /**
+   * Lost within {@code ageMicros}: not converted within that age, and an event of a lost stage at
+   * most that long after the entry.
+   */
+  public boolean lostWithin(long ageMicros) {
+    return !convertedWithin(ageMicros) && within(lostAt, ageMicros);
+  }
+
+  /** Converted within the conversion window: {@link #convertedWithin} at the window's length. */
   public boolean converted(long windowMicros) {
-    return within(convertedAt, windowMicros);
+    return convertedWithin(windowMicros);
   }
 
-  /** Won: an event of the won stage after the first entry into S, within the window. */
+  /** Won within the conversion window: {@link #wonWithin} at the window's length. */
   public boolean won(long windowMicros) {
-    return within(wonAt, windowMicros);
+    return wonWithin(windowMicros);
   }
 
-  /** Lost: not converted, and an event of a lost stage after the first entry, within the window. */
+  /** Lost within the conversion window: {@link #lostWithin} at the window's length. */
   public boolean lost(long windowMicros) {
-    return !converted(windowMicros) && within(lostAt, windowMicros);
+    return lostWithin(windowMicros);
   }
 
-  private boolean within(long eventAt, long windowMicros) {
-    return eventAt != LeadTimeline.NO_TIME && eventAt - enteredAt <= windowMicros;
+  private boolean within(long eventAt, long ageMicros) {
+    return eventAt != LeadTimeline.NO_TIME && eventAt - enteredAt <= ageMicros;
   }
 }

@@ -1,5 +1,7 @@
 package dev.funnel.timeline;
 
+import dev.funnel.calendar.FunnelCalendar;
+
 /**
  * One visit of a lead to a stage: consecutive events of the same stage collapsed into one.
  *
@@ -13,7 +15,13 @@ package dev.funnel.timeline;
 public record Visit(
     int stage, int visitNumber, long enteredAt, long exitedAt, int nextStage, boolean terminal) {
 
-  private static final double MICROS_PER_HOUR = 3_600_000_000.0;
+  /**
+   * The lead's first visit to this stage: the one definition of "first entry into a stage" (SLA
+   * standings, targets, and, for non-terminal main-path stages, conversion cohorts count it).
+   */
+  public boolean isFirstVisit() {
+    return visitNumber == 1;
+  }
 
   /** True when the lead has a later event with a different stage. */
   public boolean hasExit() {
@@ -32,11 +40,6 @@ public record Visit(
 
   /** Hours from entry to exit for closed visits; NaN for open and terminal visits. */
   public double durationHours() {
-    return isClosed() ? hoursBetween(enteredAt, exitedAt) : Double.NaN;
-  }
-
-  /** Fractional hours between two instants in microseconds. */
-  public static double hoursBetween(long fromMicros, long toMicros) {
-    return (toMicros - fromMicros) / MICROS_PER_HOUR;
+    return isClosed() ? FunnelCalendar.hoursBetween(enteredAt, exitedAt) : Double.NaN;
   }
 }

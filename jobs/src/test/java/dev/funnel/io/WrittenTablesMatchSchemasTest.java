@@ -32,7 +32,9 @@ class WrittenTablesMatchSchemasTest {
           Schemas.REVENUE_CONVERSION,
           Schemas.SLA_COMPLIANCE,
           Schemas.SLA_BREACHES,
-          Schemas.TARGETS);
+          Schemas.TARGETS,
+          Schemas.ANOMALY_CHECKS,
+          Schemas.ANOMALIES);
   private final SparkSession spark = SparkTestSession.get();
   @TempDir Path tmp;
 
