@@ -18,7 +18,7 @@
 -- Every value is a single line, so placeholders in these comments stay comments.
 --   ${dim_columns}          , "source", "segment"
 --   ${dim_dedup}            , min("source") AS "source", min("segment") AS "segment"
---   ${dim_first_touch}      , coalesce(first_value("source" IGNORE NULLS) OVER whole_lead, '(none)') AS "source", ... (same for "segment")
+--   ${dim_first_touch}      , coalesce(first_value(regexp_replace("source", '^(''*\(none\))$', '''\1') IGNORE NULLS) OVER whole_lead, '(none)') AS "source", ... (same for "segment"; a real (none) becomes '(none))
 --   ${dim_sets}             (), ("source"), ("segment")
 --   ${dimension}            CASE WHEN "source" IS NOT NULL THEN 'source' WHEN "segment" IS NOT NULL THEN 'segment' ELSE '(all)' END
 --   ${dimension_value}      coalesce("source", "segment", '(all)')

@@ -50,6 +50,13 @@ public final class AnomalyJudge {
 
   private static final double Z95 = 1.959963984540054;
 
+  /**
+   * A pooled run of weeks is tested only when it expects at least this many events and non-events:
+   * below that the normal approximation of a count is not trustworthy (a lone lead converting where
+   * 0.01 were expected is no evidence of a lax gate).
+   */
+  static final double MIN_EXPECTED = 5;
+
   /** The run being judged. */
   public record Context(LocalDate asOfDay, Instant asOf, FunnelConfig config) {}
 
@@ -76,6 +83,7 @@ public final class AnomalyJudge {
   private final List<Pending> family = new ArrayList<>();
   private final List<Check> other = new ArrayList<>();
   private final Map<CellKey, ConversionState> conversions = new HashMap<>();
+  private Map<CellKey, Map<LocalDate, WeekFacts>> facts = Map.of();
 
   private AnomalyJudge(Context context, AnomalyHistory history) {
     this.context = context;
@@ -130,6 +138,7 @@ public final class AnomalyJudge {
 
   private List<Check> run(
       Map<CellKey, Map<LocalDate, WeekFacts>> facts, List<TargetFacts> targets) {
+    this.facts = facts;
     List<CellKey> cells = new ArrayList<>(facts.keySet());
     cells.sort(
         java.util.Comparator.comparing((CellKey c) -> context.config().stages().code(c.stage()))
@@ -324,7 +333,7 @@ public final class AnomalyJudge {
             "pass_rate",
             conversionWeeks);
     String name = conversionName(cell);
-    ChangePoint.Result drop = ChangePoint.scan(s.weeks(), ChangePoint.Tail.LOWER);
+    ChangePoint.Result drop = ChangePoint.scan(s.weeks(), ChangePoint.Tail.LOWER, this::usableRate);
     if (drop != null) {
       Expectation p = drop.pooled();
       boolean single = drop.start() == conversionWeeks.size() - 1;
@@ -358,7 +367,7 @@ public final class AnomalyJudge {
   private void laxGate(CellKey cell, ConversionState s, List<Check> laxWeeks, String name) {
     double threshold = settings.laxGatePassRate();
     double mature = s.curve().matureRate();
-    ChangePoint.Result jump = ChangePoint.scan(s.weeks(), ChangePoint.Tail.UPPER);
+    ChangePoint.Result jump = ChangePoint.scan(s.weeks(), ChangePoint.Tail.UPPER, this::usableRate);
     double pJump = 1;
     int start = s.weeks().size() - 1;
     Expectation pooled = Expectation.pool(s.weeks());
@@ -378,7 +387,16 @@ public final class AnomalyJudge {
       Expectation atThreshold = scaled(s, scale);
       pLevel = ChangePoint.oneSided(atThreshold.z(), ChangePoint.Tail.UPPER);
     }
-    double p = Math.min(1, 2 * Math.min(pJump, pLevel));
+    if (pJump == 1 && pLevel == 1) {
+      // Neither a jump towards the threshold nor a gate near it all along: this cell is no
+      // lax-gate candidate, and a test that cannot flag would only enlarge the family.
+      return;
+    }
+    // Both questions asked of one cell: Bonferroni over the two.
+    double p =
+        pJump < 1 && pLevel < 1
+            ? Math.min(1, 2 * Math.min(pJump, pLevel))
+            : Math.min(pJump, pLevel);
     if (pLevel < pJump) {
       start = 0;
       pooled = all;
@@ -460,7 +478,7 @@ public final class AnomalyJudge {
           new Expectation(
               e.n(), e.observed(), e.n() * m, e.n() * m * (1 - m) * s.curve().overdispersion(), 0));
     }
-    ChangePoint.Result r = ChangePoint.scan(atFloor, ChangePoint.Tail.LOWER);
+    ChangePoint.Result r = ChangePoint.scan(atFloor, ChangePoint.Tail.LOWER, this::usableRate);
     if (r == null) {
       return;
     }
@@ -541,6 +559,10 @@ public final class AnomalyJudge {
         p.expected() > 0 ? Math.abs(p.observed() - p.expected()) / p.expected() : 0);
   }
 
+  /**
+   * One check per judged week, for the charts: rates as shares of the week's leads, volumes ({@code
+   * entered}) as counts; the p-value is the week's own, outside the family.
+   */
   private List<Check> weeklyChecks(
       AnomalyKind kind,
       CellKey cell,
@@ -548,11 +570,14 @@ public final class AnomalyJudge {
       ChangePoint.Tail tail,
       String metric,
       List<LocalDate> days) {
+    boolean counts = metric.equals("entered");
     List<Check> out = new ArrayList<>();
     for (int i = 0; i < weeks.size(); i++) {
       Expectation e = weeks.get(i);
-      double n = Math.max(1, e.n());
+      boolean known = counts ? e.expected() > 0 || e.observed() > 0 : e.n() > 0;
+      double scale = counts ? 1 : Math.max(1, e.n());
       double sd = Math.sqrt(e.variance());
+      long n = counts ? Math.round(e.observed()) : e.n();
       Check c =
           new Check(
               kind,
@@ -561,25 +586,30 @@ public final class AnomalyJudge {
               days.get(i),
               cell,
               metric,
-              e.n() == 0 ? null : e.observed() / n,
-              e.n() == 0 ? null : e.expected() / n,
-              e.n() == 0 ? null : Math.max(0, (e.expected() - Z95 * sd) / n),
-              e.n() == 0 ? null : (e.expected() + Z95 * sd) / n,
-              e.n(),
-              e.n() == 0 ? null : ChangePoint.oneSided(e.z(), tail),
+              known ? e.observed() / scale : null,
+              known ? e.expected() / scale : null,
+              known ? Math.max(0, (e.expected() - Z95 * sd) / scale) : null,
+              known ? (e.expected() + Z95 * sd) / scale : null,
+              n,
+              known ? ChangePoint.oneSided(e.z(), tail) : null,
               null,
               null,
               null,
-              String.format(
-                  java.util.Locale.ROOT,
-                  "Week of %s %s: observed %s against expected %s (%s).",
-                  days.get(i),
-                  Messages.who(cell),
-                  e.n() == 0 ? "nothing" : format(metric, e.observed() / n),
-                  e.n() == 0 ? "nothing" : format(metric, e.expected() / n),
-                  Messages.count(e.n())
-                      + " "
-                      + (metric.equals("entered") ? "expected leads" : "leads")),
+              known
+                  ? String.format(
+                      java.util.Locale.ROOT,
+                      "Week of %s %s: %s observed against %s expected (%s %s).",
+                      days.get(i),
+                      Messages.who(cell),
+                      format(metric, e.observed() / scale),
+                      format(metric, e.expected() / scale),
+                      Messages.count(counts ? e.observed() : e.n()),
+                      metric.equals("exit_rate") ? "visits" : "leads")
+                  : String.format(
+                      java.util.Locale.ROOT,
+                      "Week of %s %s: no leads.",
+                      days.get(i),
+                      Messages.who(cell)),
               false,
               false,
               e.expected() > 0 ? Math.abs(e.observed() - e.expected()) / e.expected() : 0);
@@ -799,7 +829,10 @@ public final class AnomalyJudge {
         baseline(
             candidatesBefore(recentWeeks.get(0)),
             history.flaggedWeeks(AnomalyKind.VOLUME_DROP, cell),
-            chosen -> volumeLeaveOneOut(cell, weeks, chosen));
+            chosen ->
+                cell.dimension().equals(ALL)
+                    ? volumeLeaveOneOut(cell, weeks, chosen)
+                    : shareLeaveOneOut(cell, weeks, chosen));
     long baseTotal = 0;
     for (LocalDate w : base) {
       baseTotal += week(weeks, cell, w).entered();
@@ -818,24 +851,15 @@ public final class AnomalyJudge {
           recentWeeks.get(0));
       return;
     }
-    List<Expectation> judged = new ArrayList<>();
-    int b = base.size();
-    for (LocalDate w : recentWeeks) {
-      boolean current = w.equals(currentWeek);
-      double[] counts = new double[b];
-      for (int i = 0; i < b; i++) {
-        WeekFacts f = week(weeks, cell, base.get(i));
-        counts[i] = current ? f.enteredByElapsed() : f.entered();
-      }
-      double mean = mean(counts);
-      double var = Math.max(mean, variance(counts, mean));
-      judged.add(
-          new Expectation(Math.round(mean), week(weeks, cell, w).entered(), mean, var, var / b));
-    }
+    List<Expectation> judged =
+        cell.dimension().equals(ALL)
+            ? volumeLevels(cell, weeks, base)
+            : volumeShares(cell, weeks, base);
     List<Check> volumeWeeks =
         weeklyChecks(
             AnomalyKind.VOLUME_DROP, cell, judged, ChangePoint.Tail.LOWER, "entered", recentWeeks);
-    ChangePoint.Result r = ChangePoint.scan(judged, ChangePoint.Tail.LOWER);
+    ChangePoint.Result r =
+        ChangePoint.scan(judged, ChangePoint.Tail.LOWER, e -> e.expected() >= MIN_EXPECTED);
     if (r == null) {
       return;
     }
@@ -885,6 +909,83 @@ public final class AnomalyJudge {
                         : "",
                     Messages.q(q),
                     Messages.when(from, single))));
+  }
+
+  /**
+   * The total's volume: each judged week's entries against the baseline weeks' mean, with
+   * quasi-Poisson variance {@code max(μ, s²)} plus the mean's own error {@code max(μ, s²)/B}; the
+   * current partial week against the entries of the baseline weeks up to the same local weekday and
+   * time.
+   */
+  private List<Expectation> volumeLevels(
+      CellKey cell, Map<LocalDate, WeekFacts> weeks, List<LocalDate> base) {
+    List<Expectation> judged = new ArrayList<>();
+    int b = base.size();
+    for (LocalDate w : recentWeeks) {
+      boolean current = w.equals(currentWeek);
+      double[] counts = new double[b];
+      for (int i = 0; i < b; i++) {
+        WeekFacts f = week(weeks, cell, base.get(i));
+        counts[i] = current ? f.enteredByElapsed() : f.entered();
+      }
+      double mean = mean(counts);
+      double var = Math.max(mean, variance(counts, mean));
+      judged.add(
+          new Expectation(
+              week(weeks, cell, w).entered(), week(weeks, cell, w).entered(), mean, var, var / b));
+    }
+    return judged;
+  }
+
+  /**
+   * A dimension value's volume: its share of the stage's entries each judged week against its share
+   * in the baseline weeks (quasi-binomial, φ from the baseline weeks' shares). Seasonality, growth
+   * and week-to-week swings of the whole funnel cancel out; a drop of the whole funnel is the
+   * total's flag.
+   */
+  private List<Expectation> volumeShares(
+      CellKey cell, Map<LocalDate, WeekFacts> weeks, List<LocalDate> base) {
+    CellKey total = new CellKey(cell.stage(), ALL, ALL);
+    Map<LocalDate, WeekFacts> totals = facts.getOrDefault(total, Map.of());
+    List<ConversionCurve.Week> shares = new ArrayList<>();
+    for (LocalDate w : base) {
+      shares.add(
+          new ConversionCurve.Week(
+              week(totals, total, w).entered(), new long[] {week(weeks, cell, w).entered()}));
+    }
+    ConversionCurve curve = ConversionCurve.of(shares);
+    List<Expectation> judged = new ArrayList<>();
+    for (LocalDate w : recentWeeks) {
+      judged.add(
+          curve.expect(
+              new long[0], week(totals, total, w).entered(), week(weeks, cell, w).entered()));
+    }
+    return judged;
+  }
+
+  private double[] shareLeaveOneOut(
+      CellKey cell, Map<LocalDate, WeekFacts> weeks, List<LocalDate> chosen) {
+    CellKey total = new CellKey(cell.stage(), ALL, ALL);
+    Map<LocalDate, WeekFacts> totals = facts.getOrDefault(total, Map.of());
+    long hits = 0;
+    long n = 0;
+    for (LocalDate w : chosen) {
+      hits += week(weeks, cell, w).entered();
+      n += week(totals, total, w).entered();
+    }
+    double[] z = new double[chosen.size()];
+    for (int i = 0; i < chosen.size(); i++) {
+      LocalDate w = chosen.get(i);
+      z[i] = proportionZ(week(weeks, cell, w).entered(), week(totals, total, w).entered(), hits, n);
+    }
+    return z;
+  }
+
+  /** Pooled weeks of a rate large enough for the normal approximation. */
+  private boolean usableRate(Expectation e) {
+    return e.n() >= settings.minLeads()
+        && e.expected() >= MIN_EXPECTED
+        && e.n() - e.expected() >= MIN_EXPECTED;
   }
 
   private static double[] volumeLeaveOneOut(
@@ -989,7 +1090,7 @@ public final class AnomalyJudge {
             ChangePoint.Tail.LOWER,
             "compliance_rate",
             recentWeeks);
-    ChangePoint.Result r = ChangePoint.scan(judged, ChangePoint.Tail.LOWER);
+    ChangePoint.Result r = ChangePoint.scan(judged, ChangePoint.Tail.LOWER, this::usableRate);
     Double minimum = settings.slaMinCompliance().get(sla.name());
     ChangePoint.Result rm = null;
     if (minimum != null) {
@@ -1003,7 +1104,7 @@ public final class AnomalyJudge {
                 e.n() * minimum * (1 - minimum) * curve.overdispersion(),
                 0));
       }
-      rm = ChangePoint.scan(atMin, ChangePoint.Tail.LOWER);
+      rm = ChangePoint.scan(atMin, ChangePoint.Tail.LOWER, this::usableRate);
     }
     if (r == null) {
       return;
@@ -1194,6 +1295,20 @@ public final class AnomalyJudge {
       List<Check> weeks,
       DoubleFunction<String> message) {}
 
+  /** The sentence of a test that was not flagged: what it saw, without claiming a change. */
+  private static String notFlagged(Check c, double q) {
+    return String.format(
+        java.util.Locale.ROOT,
+        "Not flagged: %s of %s %s since the week of %s, %s observed against %s expected (%s).",
+        c.metric().replace('_', ' '),
+        Messages.stage(c.cell().stage()),
+        Messages.who(c.cell()),
+        c.periodStart(),
+        c.observed() == null ? "nothing" : format(c.metric(), c.observed()),
+        c.expected() == null ? "nothing" : format(c.metric(), c.expected()),
+        Messages.q(q));
+  }
+
   private List<Check> finish() {
     double[] p = new double[family.size()];
     for (int i = 0; i < p.length; i++) {
@@ -1212,7 +1327,13 @@ public final class AnomalyJudge {
           flagged && q[i] <= alpha / 10 && f.check().relativeChange() >= CRITICAL_CHANGE
               ? Severity.CRITICAL
               : Severity.WARNING;
-      Check c = f.check().judged(q[i], flagged, severity, f.message().apply(q[i]));
+      Check c =
+          f.check()
+              .judged(
+                  q[i],
+                  flagged,
+                  severity,
+                  flagged ? f.message().apply(q[i]) : notFlagged(f.check(), q[i]));
       Expectation w = f.whole();
       double perTest = threshold / Math.max(1, f.suffixes());
       Double effect =

@@ -36,14 +36,26 @@ public final class ChangePoint {
 
   /** Scans the suffixes of weekly groups ordered oldest first; weeks with no leads are skipped. */
   public static Result scan(List<Expectation> weeks, Tail tail) {
+    return scan(weeks, tail, pooled -> true);
+  }
+
+  /**
+   * Scans the suffixes, trying only those whose pooled groups are {@code usable} (large enough for
+   * the normal approximation); null when none is.
+   */
+  public static Result scan(
+      List<Expectation> weeks, Tail tail, java.util.function.Predicate<Expectation> usable) {
     Result best = null;
     int tried = 0;
     for (int t = weeks.size() - 1; t >= 0; t--) {
       if (weeks.get(t).n() == 0) {
         continue;
       }
-      tried++;
       Expectation pooled = Expectation.pool(weeks.subList(t, weeks.size()));
+      if (!usable.test(pooled)) {
+        continue;
+      }
+      tried++;
       double p = oneSided(pooled.z(), tail);
       if (best == null || p < best.pValue()) {
         best = new Result(t, pooled, p, p, 0);

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
       RunCommand.class,
       DemoCommand.class,
       EvaluateCommand.class,
+      ImportCommand.class,
       BackfillCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -30,6 +30,15 @@ final class AgreementConfig {
           "SAT", DayOfWeek.SATURDAY,
           "SUN", DayOfWeek.SUNDAY);
 
+  /** Longest SLA limit: ten years of hours. */
+  static final double MAX_WITHIN_HOURS = 87_600;
+
+  /** Largest lead-count goal. */
+  static final double MAX_TARGET_LEADS = 1e12;
+
+  /** Largest amount goal (any currency); also keeps sums of amounts exact to the cent. */
+  static final double MAX_TARGET_AMOUNT = 1e15;
+
   private AgreementConfig() {}
 
   /** The item's name, which no earlier item of the list (names so far in {@code names}) has. */
@@ -57,6 +66,7 @@ final class AgreementConfig {
           stage,
           stages.mainPath().subList(0, stages.nonTerminalCount()));
       double within = positiveNumber(item, at, "within_hours");
+      ConfigLoader.checkAtMost(at + ".within_hours", within, MAX_WITHIN_HOURS, "hours (ten years)");
       String clock = text(item, at, "clock", "calendar");
       ConfigException.check(
           clock.equals("calendar") || clock.equals("business"),
@@ -160,10 +170,19 @@ final class AgreementConfig {
               stage,
               Grain.fromLabel(period),
               leads ? TargetDefinition.Kind.LEADS : TargetDefinition.Kind.AMOUNT,
-              positiveNumber(item, at, leads ? "leads" : "amount"),
+              bounded(item, at, leads),
               currency == null || currency.isEmpty() ? null : currency));
     }
     return targets;
+  }
+
+  /** A target's goal: a positive count of at most 10^12 leads, or a positive, finite amount. */
+  private static double bounded(JsonNode item, String at, boolean leads) {
+    String key = leads ? "leads" : "amount";
+    double goal = positiveNumber(item, at, key);
+    ConfigLoader.checkAtMost(
+        at + "." + key, goal, leads ? MAX_TARGET_LEADS : MAX_TARGET_AMOUNT, leads ? "leads" : "");
+    return goal;
   }
 
   private static List<JsonNode> items(JsonNode node, String key) {

@@ -39,28 +39,28 @@ public final class ConfigLoader {
           "sla",
           "business_hours",
           "targets",
-          "anomalies");
+          "anomalies",
+          ImportSection.KEY);
 
-  /** Columns of the output tables that a dimension must not shadow. */
-  static final Set<String> RESERVED_COLUMNS =
-      Set.of(
-          "as_of",
-          "lead_id",
-          "stage",
-          "visit_number",
-          "entered_at",
-          "exited_at",
-          "next_stage",
-          "duration_hours",
-          "is_open",
-          "amount",
-          "reason",
-          "grain",
-          "cohort_start",
-          "dimension",
-          "dimension_value");
+  /**
+   * A column or dimension name: Unicode letters (with their combining marks), digits and
+   * underscores, not starting with a digit ({@code источник}, {@code región}).
+   */
+  private static final Pattern DIMENSION_NAME = Pattern.compile("[\\p{L}_][\\p{L}\\p{M}\\p{Nd}_]*");
 
-  private static final Pattern DIMENSION_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  /**
+   * Working columns that sit beside the dimension columns while events are cleaned and grouped (see
+   * EventCleaning and LeadHistories), compared without case.
+   */
+  private static final Pattern INTERNAL_COLUMN =
+      Pattern.compile("_.*|stage_code|entered_micros|dim_[0-9]+");
+
+  /** Longest conversion window: ten years (also keeps every instant arithmetic in range). */
+  static final int MAX_CONVERSION_WINDOW_DAYS = 3_650;
+
+  /** Largest max_lead_id_length: 1 MiB characters. */
+  static final int MAX_LEAD_ID_LENGTH_BOUND = 1 << 20;
+
   private static final YAMLMapper YAML = new YAMLMapper();
 
   private ConfigLoader() {}
@@ -125,25 +125,39 @@ public final class ConfigLoader {
           stage);
     }
     int window = positiveInt(root, "conversion_window_days", null);
+    checkAtMost("conversion_window_days", window, MAX_CONVERSION_WINDOW_DAYS, "days (ten years)");
     List<String> dimensions = stringList(root, "dimensions", false);
     checkDistinct("dimensions", dimensions);
     for (String dimension : dimensions) {
       ConfigException.check(
           DIMENSION_NAME.matcher(dimension).matches(),
-          "key 'dimensions': '%s' is not a plain column name (letters, digits, underscore)",
+          "key 'dimensions': '%s' is not a plain column name (letters, digits and underscores,"
+              + " not starting with a digit)",
           dimension);
       ConfigException.check(
-          !RESERVED_COLUMNS.contains(dimension),
-          "key 'dimensions': '%s' is a column of the output tables; rename it in the input",
+          !INTERNAL_COLUMN.matcher(dimension.toLowerCase(java.util.Locale.ROOT)).matches(),
+          "key 'dimensions': '%s' is a name the job uses for its own working columns (names"
+              + " starting with '_', stage_code, entered_micros, dim_<n>); rename the dimension",
           dimension);
+      String table = OutputColumns.tablesWith(dimension);
+      ConfigException.check(
+          table == null,
+          "key 'dimensions': '%s' clashes with column '%s' of the output tables (%s; column names"
+              + " are compared without case); rename the dimension",
+          dimension,
+          dimension.toLowerCase(java.util.Locale.ROOT),
+          table);
     }
     int maxLeadIdLength = positiveInt(root, "max_lead_id_length", 256);
+    checkAtMost("max_lead_id_length", maxLeadIdLength, MAX_LEAD_ID_LENGTH_BOUND, "characters");
     Instant latest = latestEnteredAt(root);
     FunnelStages funnelStages = new FunnelStages(stages, lost);
     List<SlaDefinition> slas = AgreementConfig.slas(root.get("sla"), funnelStages);
     BusinessHours businessHours = AgreementConfig.businessHours(root.get("business_hours"), slas);
     List<TargetDefinition> targets = AgreementConfig.targets(root.get("targets"), funnelStages);
     AnomalySettings anomalies = AnomalyConfig.parse(root.get("anomalies"), funnelStages, slas);
+    // Checked with every load, so that run also refuses a broken import section.
+    ImportSection.parse(root.get(ImportSection.KEY), funnelStages, dimensions, zone);
     return new FunnelConfig(
         name,
         zone,
@@ -224,6 +238,23 @@ public final class ConfigLoader {
     ConfigException.check(
         node.intValue() > 0, "key '%s' must be positive, found %s", key, node.intValue());
     return node.intValue();
+  }
+
+  /** Bounds a configured number, with a message that says the bound and its unit. */
+  static void checkAtMost(String key, double value, double bound, String unit) {
+    ConfigException.check(
+        value <= bound,
+        "key '%s' must be at most %s%s, found %s",
+        key,
+        plain(bound),
+        unit.isEmpty() ? "" : " " + unit,
+        plain(value));
+  }
+
+  private static String plain(double value) {
+    return value == Math.rint(value) && Math.abs(value) < 1e18
+        ? String.format(java.util.Locale.ROOT, "%,d", (long) value)
+        : String.valueOf(value);
   }
 
   private static Instant latestEnteredAt(ObjectNode root) {

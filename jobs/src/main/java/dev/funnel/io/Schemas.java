@@ -81,7 +81,11 @@ public final class Schemas {
 
   private static org.apache.spark.sql.types.Metadata meta(String dimension) {
     return new org.apache.spark.sql.types.MetadataBuilder()
-        .putString("description", "The lead's first-touch value of dimension " + dimension + ".")
+        .putString(
+            "description",
+            "The lead's first-touch value of dimension "
+                + dimension
+                + " ((none) if never set; a real value (none) as '(none), see DimensionValues).")
         .build();
   }
 }

@@ -77,11 +77,12 @@ public final class RunSummary {
             .thenComparingInt(r -> config.stages().code(r.getAs("stage"))));
     List<Row> times = monthlyTotals(spark, request, Schemas.TIME_IN_STAGE);
     out.println("Monthly cohorts, all leads: the latest two and the latest mature one");
+    int stageWidth = width(12, config.stages().all());
     out.printf(
         Locale.ROOT,
-        "  %-10s %-12s %9s %9s %6s %7s %7s %6s %9s %9s  %s%n",
+        "  %-10s %s %9s %9s %6s %7s %7s %6s %9s %9s  %s%n",
         "cohort",
-        "stage",
+        TextWidth.padRight("stage", stageWidth),
         "entered",
         "converted",
         "rate",
@@ -108,9 +109,9 @@ public final class RunSummary {
       Row time = find(times, r.getAs("cohort_start"), r.getAs("stage"));
       out.printf(
           Locale.ROOT,
-          "  %-10s %-12s %,9d %,9d %5.1f%% %,7d %,7d %,6d %9s %9s  %s%n",
+          "  %-10s %s %,9d %,9d %5.1f%% %,7d %,7d %,6d %9s %9s  %s%n",
           r.getAs("cohort_start"),
-          r.getAs("stage"),
+          TextWidth.padRight(r.getAs("stage"), stageWidth),
           (long) r.getAs("entered"),
           (long) r.getAs("converted"),
           100.0 * (double) r.getAs("conversion_rate"),
@@ -145,10 +146,12 @@ public final class RunSummary {
               .orderBy("sla", "period_start")
               .collectAsList();
       out.println("SLA compliance, last complete month and current month:");
+      int slaWidth =
+          width(16, config.slas().stream().map(dev.funnel.config.SlaDefinition::name).toList());
       out.printf(
           Locale.ROOT,
-          "  %-16s %-10s %8s %8s %8s %8s %11s %8s %8s%n",
-          "sla",
+          "  %s %-10s %8s %8s %8s %8s %11s %8s %8s%n",
+          TextWidth.padRight("sla", slaWidth),
           "month",
           "entered",
           "met",
@@ -160,8 +163,8 @@ public final class RunSummary {
       for (Row r : sla) {
         out.printf(
             Locale.ROOT,
-            "  %-16s %-10s %,8d %,8d %,8d %,8d %11s %8s %8s%n",
-            r.getAs("sla"),
+            "  %s %-10s %,8d %,8d %,8d %,8d %11s %8s %8s%n",
+            TextWidth.padRight(r.getAs("sla"), slaWidth),
             r.getAs("period_start"),
             (long) r.getAs("entered"),
             (long) r.getAs("met"),
@@ -179,10 +182,13 @@ public final class RunSummary {
               .orderBy("target", "period_start")
               .collectAsList();
       out.println("Targets, last complete month and current month:");
+      int targetWidth =
+          width(
+              16, config.targets().stream().map(dev.funnel.config.TargetDefinition::name).toList());
       out.printf(
           Locale.ROOT,
-          "  %-16s %-10s %14s %14s %10s %9s %14s %9s%n",
-          "target",
+          "  %s %-10s %14s %14s %10s %9s %14s %9s%n",
+          TextWidth.padRight("target", targetWidth),
           "month",
           "goal",
           "actual",
@@ -193,8 +199,8 @@ public final class RunSummary {
       for (Row r : targets) {
         out.printf(
             Locale.ROOT,
-            "  %-16s %-10s %,14.0f %,14.0f %9.1f%% %8.0f%% %,14.0f %9s%n",
-            r.getAs("target"),
+            "  %s %-10s %,14.0f %,14.0f %9.1f%% %8.0f%% %,14.0f %9s%n",
+            TextWidth.padRight(r.getAs("target"), targetWidth),
             r.getAs("period_start"),
             (double) r.getAs("goal"),
             (double) r.getAs("actual"),
@@ -248,6 +254,15 @@ public final class RunSummary {
         .schema(Schemas.load(table))
         .parquet(
             TablePublisher.partition(new Path(request.output()), table, request.asOf()).toString());
+  }
+
+  /** The column width of names: the widest in terminal columns, at least {@code minimum}. */
+  private static int width(int minimum, List<String> names) {
+    int width = minimum;
+    for (String name : names) {
+      width = Math.max(width, TextWidth.of(name));
+    }
+    return width;
   }
 
   private static String percent(Row row, String column) {

@@ -21,7 +21,6 @@ import dev.funnel.config.SlaDefinition;
 import dev.funnel.config.TargetDefinition;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,7 +72,6 @@ public final class AnomalyFacts {
         functions
             .udf((UDF1<Double, Integer>) h -> DurationBins.bin(h), DataTypes.IntegerType)
             .asNonNullable();
-    UserDefinedFunction offset = secondsIntoWeek(config.zone());
     Column entry = col("is_entry");
     Column ageHours = lit(asOfMicros).minus(col("entered_at")).divide(lit(MICROS_PER_HOUR));
     Column fullAge = ageHours.geq(lit(windowHours));
@@ -88,7 +86,7 @@ public final class AnomalyFacts {
     pairs.add(pair(entry.and(fullAge), FULL_AGE, lit(0)));
     pairs.add(
         pair(
-            entry.and(offset.apply(col("entered_at")).lt(lit(elapsedSeconds))),
+            entry.and(secondsIntoWeek(col("entered_at"), config.zone()).lt(lit(elapsedSeconds))),
             BY_ELAPSED,
             lit(0)));
     List<SlaDefinition> slas = config.slas();
@@ -135,13 +133,15 @@ public final class AnomalyFacts {
    * Seconds from the local Monday 00:00 of an instant's ISO week to its local wall-clock time: the
    * same weekday and time in every week, whatever the daylight-saving offset.
    */
-  static UserDefinedFunction secondsIntoWeek(ZoneId zone) {
-    UDF1<Long, Long> f =
-        micros -> {
-          LocalDateTime t = LocalDateTime.ofInstant(FunnelCalendar.toInstant(micros), zone);
-          return (t.getDayOfWeek().getValue() - 1) * 86_400L + t.toLocalTime().toSecondOfDay();
-        };
-    return functions.udf(f, DataTypes.LongType).asNonNullable();
+  static Column secondsIntoWeek(Column micros, ZoneId zone) {
+    Column local = functions.from_utc_timestamp(functions.timestamp_micros(micros), zone.getId());
+    return functions
+        .weekday(local)
+        .cast("long")
+        .multiply(lit(86_400L))
+        .plus(functions.hour(local).multiply(lit(3600)))
+        .plus(functions.minute(local).multiply(lit(60)))
+        .plus(functions.second(local));
   }
 
   private static Map<CellKey, Map<LocalDate, WeekFacts>> assemble(

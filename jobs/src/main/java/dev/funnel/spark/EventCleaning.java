@@ -137,7 +137,7 @@ public final class EventCleaning {
 
   /**
    * The candidate events, reduced to what the lead pass needs: lead_id, stage code, entered_at in
-   * microseconds, amount and the dimension columns.
+   * microseconds, amount and the dimension columns (as {@link DimensionValues#published}).
    */
   public static Dataset<Row> candidates(Dataset<Row> classified, FunnelConfig config) {
     List<Column> columns = new ArrayList<>();
@@ -146,7 +146,7 @@ public final class EventCleaning {
     columns.add(unix_micros(col("entered_at")).as(ENTERED_MICROS));
     columns.add(col(AMOUNT));
     for (String dimension : config.dimensions()) {
-      columns.add(col(dimension));
+      columns.add(DimensionValues.published(col(dimension)).as(dimension));
     }
     return classified
         .where(col(ROW_CLASS).equalTo(CANDIDATE))

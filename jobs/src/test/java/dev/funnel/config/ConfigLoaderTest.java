@@ -103,7 +103,9 @@ class ConfigLoaderTest {
   @Test
   void dimensionThatShadowsAnOutputColumnIsRejected() {
     String message = error(VALID.replace("[source, segment, owner]", "[source, stage]"));
-    assertTrue(message.contains("'stage' is a column of the output tables"), message);
+    assertTrue(
+        message.contains("'stage' clashes with column 'stage' of the output tables (stage_events,"),
+        message);
   }
 
   private static final String AGREEMENT =

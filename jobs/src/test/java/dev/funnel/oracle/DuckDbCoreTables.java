@@ -112,8 +112,10 @@ public final class DuckDbCoreTables {
         each(
             dims,
             d ->
-                ", coalesce(first_value("
+                // A real value (none) is published as '(none), one more apostrophe each time.
+                ", coalesce(first_value(regexp_replace("
                     + ident(d)
+                    + ", '^(''*\\(none\\))$', '''\\1')"
                     + " IGNORE NULLS) OVER whole_lead, '(none)') AS "
                     + ident(d),
             ""));

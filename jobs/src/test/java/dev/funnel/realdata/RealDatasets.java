@@ -1,69 +1,69 @@
 package dev.funnel.realdata;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.to_utc_timestamp;
-import static org.apache.spark.sql.functions.when;
-
+import dev.funnel.config.ConfigLoader;
+import dev.funnel.config.FunnelConfig;
+import dev.funnel.config.ImportSection;
+import dev.funnel.io.CsvImport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * Turns the shared real funnel datasets (CSV, in {@code ../shared/datasets} beside the checkout)
- * into stage-event inputs: one row per stage entry, local dates and timestamps converted to
- * instants in the funnel's time zone.
+ * into stage-event inputs with the {@code import} command's code, by configuration alone: local
+ * dates and timestamps are wall-clock times of the funnel's time zone.
  */
 final class RealDatasets {
-  /** Olist is a Brazilian marketplace; its dates and timestamps are São Paulo wall-clock times. */
-  static final String OLIST_ZONE = "America/Sao_Paulo";
+  /**
+   * The funnel of the Olist dataset, and its two imports (one per file). Olist is a Brazilian
+   * marketplace: its dates and timestamps are São Paulo wall-clock times.
+   */
+  static final String OLIST_FUNNEL =
+      "name: olist\n"
+          + "timezone: America/Sao_Paulo\n"
+          + "stages: [mql, won]\n"
+          + "lost_stages: []\n"
+          + "conversion_window_days: 90\n"
+          + "dimensions: [origin, business_segment, lead_type]\n";
 
-  /** The CRM export's dates are calendar days of a US company. */
-  static final String CRM_ZONE = "America/New_York";
+  /** Every lead is an mql from midnight of its first-contact day; origin is on that event. */
+  static final String OLIST_LEADS_IMPORT =
+      "import:\n"
+          + "  layout: wide\n"
+          + "  timestamp_format: yyyy-MM-dd\n"
+          + "  columns: {lead_id: mql_id, business_segment: null, lead_type: null}\n"
+          + "  stage_columns: {mql: first_contact_date}\n";
 
-  private static final StructType OLIST_LEADS =
-      new StructType()
-          .add("mql_id", DataTypes.StringType)
-          .add("first_contact_date", DataTypes.DateType)
-          .add("landing_page_id", DataTypes.StringType)
-          .add("origin", DataTypes.StringType);
+  /** A closed deal is won at its won timestamp, with its business segment and lead type. */
+  static final String OLIST_DEALS_IMPORT =
+      "import:\n"
+          + "  layout: wide\n"
+          + "  timestamp_format: yyyy-MM-dd HH:mm:ss\n"
+          + "  columns: {lead_id: mql_id, origin: null}\n"
+          + "  stage_columns: {won: won_date}\n";
 
-  private static final StructType OLIST_DEALS =
-      new StructType()
-          .add("mql_id", DataTypes.StringType)
-          .add("seller_id", DataTypes.StringType)
-          .add("sdr_id", DataTypes.StringType)
-          .add("sr_id", DataTypes.StringType)
-          .add("won_date", DataTypes.TimestampType)
-          .add("business_segment", DataTypes.StringType)
-          .add("lead_type", DataTypes.StringType)
-          .add("lead_behaviour_profile", DataTypes.StringType)
-          .add("has_company", DataTypes.StringType)
-          .add("has_gtin", DataTypes.StringType);
-
-  private static final StructType CRM_PIPELINE =
-      new StructType()
-          .add("account", DataTypes.StringType)
-          .add("opportunity_id", DataTypes.StringType)
-          .add("sales_agent", DataTypes.StringType)
-          .add("deal_stage", DataTypes.StringType)
-          .add("product", DataTypes.StringType)
-          .add("close_date", DataTypes.DateType)
-          .add("close_value", DataTypes.DoubleType)
-          .add("created_on", DataTypes.DateType);
-
-  private static final StructType CRM_TEAMS =
-      new StructType()
-          .add("sales_agent", DataTypes.StringType)
-          .add("manager", DataTypes.StringType)
-          .add("regional_office", DataTypes.StringType);
+  /**
+   * The CRM export: every opportunity is engaging from its creation day and, once closed, won or
+   * lost on its close day with the close value as its amount; In_Progress ones stay open. The
+   * regional office is in another file (sales_teams.csv), which an import of one file cannot join,
+   * so the dimensions are the product and the sales agent.
+   */
+  static final String CRM_FUNNEL = // a US company: its dates are New York calendar days
+      "name: crm\n"
+          + "timezone: America/New_York\n"
+          + "stages: [engaging, won]\n"
+          + "lost_stages: [lost]\n"
+          + "conversion_window_days: 60\n"
+          + "dimensions: [product, sales_agent]\n"
+          + "import:\n"
+          + "  layout: wide\n"
+          + "  timestamp_format: yyyy-MM-dd\n"
+          + "  columns: {lead_id: opportunity_id, amount: close_value}\n"
+          + "  stage_columns: {engaging: created_on}\n"
+          + "  outcome: {column: deal_stage, date: close_date, values: {Won: won, Lost: lost}}\n";
 
   private RealDatasets() {}
 
@@ -114,97 +114,52 @@ final class RealDatasets {
   }
 
   /**
-   * Olist: every lead becomes an {@code mql} at midnight of its first-contact day and, when a deal
-   * closed, {@code won} at the won timestamp. Dimensions: origin (on the mql event),
-   * business_segment and lead_type (on the won event). No amounts.
+   * Imports the Olist files with the {@code import} command's code, one import per file into {@code
+   * dir/leads} and {@code dir/deals}; returns {@code dir}, the input of the run.
    */
-  static Dataset<Row> olistEvents(SparkSession spark) {
-    Path dir = root().resolve("olist-marketing-funnel");
-    Dataset<Row> leads =
-        csv(spark, OLIST_LEADS, dir.resolve("olist_marketing_qualified_leads_dataset.csv"));
-    Dataset<Row> deals = csv(spark, OLIST_DEALS, dir.resolve("olist_closed_deals_dataset.csv"));
-    Dataset<Row> mql =
-        leads.select(
-            col("mql_id").as("lead_id"),
-            lit("mql").as("stage"),
-            localToInstant(col("first_contact_date").cast(DataTypes.TimestampType), OLIST_ZONE)
-                .as("entered_at"),
-            lit(null).cast(DataTypes.DoubleType).as("amount"),
-            col("origin"),
-            lit(null).cast(DataTypes.StringType).as("business_segment"),
-            lit(null).cast(DataTypes.StringType).as("lead_type"));
-    Dataset<Row> won =
-        deals.select(
-            col("mql_id").as("lead_id"),
-            lit("won").as("stage"),
-            localToInstant(col("won_date"), OLIST_ZONE).as("entered_at"),
-            lit(null).cast(DataTypes.DoubleType).as("amount"),
-            lit(null).cast(DataTypes.StringType).as("origin"),
-            col("business_segment"),
-            col("lead_type"));
-    return mql.unionByName(won);
+  static Imported olist(SparkSession spark, Path configDir, Path dir) {
+    Path olist = root().resolve("olist-marketing-funnel");
+    CsvImport.Result leads =
+        importFile(
+            spark,
+            configDir.resolve("olist-leads.yaml"),
+            OLIST_FUNNEL + OLIST_LEADS_IMPORT,
+            olist.resolve("olist_marketing_qualified_leads_dataset.csv"),
+            dir.resolve("leads"));
+    CsvImport.Result deals =
+        importFile(
+            spark,
+            configDir.resolve("olist-deals.yaml"),
+            OLIST_FUNNEL + OLIST_DEALS_IMPORT,
+            olist.resolve("olist_closed_deals_dataset.csv"),
+            dir.resolve("deals"));
+    return new Imported(dir.toString(), List.of(leads, deals));
   }
 
-  /**
-   * CRM export: every opportunity is {@code engaging} from its creation day and, once closed,
-   * {@code won} or {@code lost} on its close day with the close value as amount. Dimensions:
-   * product, sales_agent and regional_office (from the sales teams file).
-   */
-  static Dataset<Row> crmEvents(SparkSession spark) {
-    Path dir = root().resolve("crm-sales-pipeline");
-    Dataset<Row> pipeline = csv(spark, CRM_PIPELINE, dir.resolve("sales_pipeline.csv"));
-    Dataset<Row> teams = csv(spark, CRM_TEAMS, dir.resolve("sales_teams.csv"));
-    Dataset<Row> opportunities =
-        pipeline.join(teams, pipeline.col("sales_agent").equalTo(teams.col("sales_agent")), "left");
-    Column product = pipeline.col("product");
-    Column agent = pipeline.col("sales_agent");
-    Column office = teams.col("regional_office");
-    Dataset<Row> engaging =
-        opportunities.select(
-            col("opportunity_id").as("lead_id"),
-            lit("engaging").as("stage"),
-            localToInstant(col("created_on").cast(DataTypes.TimestampType), CRM_ZONE)
-                .as("entered_at"),
-            lit(null).cast(DataTypes.DoubleType).as("amount"),
-            product.as("product"),
-            agent.as("sales_agent"),
-            office.as("regional_office"));
-    Dataset<Row> closed =
-        opportunities
-            .where(col("deal_stage").isin("Won", "Lost"))
-            .select(
-                col("opportunity_id").as("lead_id"),
-                when(col("deal_stage").equalTo("Won"), lit("won"))
-                    .otherwise(lit("lost"))
-                    .as("stage"),
-                localToInstant(col("close_date").cast(DataTypes.TimestampType), CRM_ZONE)
-                    .as("entered_at"),
-                col("close_value").as("amount"),
-                product.as("product"),
-                agent.as("sales_agent"),
-                office.as("regional_office"));
-    return engaging.unionByName(closed);
+  /** Imports the CRM pipeline file into {@code dir}. */
+  static Imported crm(SparkSession spark, Path configDir, Path dir) {
+    CsvImport.Result pipeline =
+        importFile(
+            spark,
+            configDir.resolve("crm.yaml"),
+            CRM_FUNNEL,
+            root().resolve("crm-sales-pipeline").resolve("sales_pipeline.csv"),
+            dir);
+    return new Imported(dir.toString(), List.of(pipeline));
   }
 
-  /** Writes events as a Parquet input of a few files and returns its path. */
-  static String write(Dataset<Row> events, Path dir) {
-    String path = dir.toString();
-    events.repartition(3).write().parquet(path);
-    return path;
-  }
+  /** An imported dataset: the folder to run on and each import's accounting. */
+  record Imported(String input, List<CsvImport.Result> imports) {}
 
-  private static Dataset<Row> csv(SparkSession spark, StructType schema, Path file) {
-    return spark
-        .read()
-        .schema(schema)
-        .option("header", "true")
-        .option("mode", "FAILFAST")
-        .option("timestampFormat", "yyyy-MM-dd HH:mm:ss")
-        .csv(file.toString());
-  }
-
-  /** A wall-clock time of {@code zone}, read as a UTC timestamp by the session, as an instant. */
-  private static Column localToInstant(Column wallClock, String zone) {
-    return to_utc_timestamp(wallClock, zone);
+  private static CsvImport.Result importFile(
+      SparkSession spark, Path config, String yaml, Path csv, Path out) {
+    try {
+      Files.writeString(config, yaml);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    FunnelConfig funnel = ConfigLoader.load(config);
+    return new CsvImport(spark, funnel, ImportSection.load(config, funnel))
+        .run(List.of(csv.toString()), out.toString());
   }
 }

@@ -12,6 +12,7 @@ import dev.funnel.SparkTestSession;
 import dev.funnel.cli.ExitCodes;
 import dev.funnel.config.ConfigException;
 import dev.funnel.config.ConfigLoader;
+import dev.funnel.config.FunnelConfig;
 import dev.funnel.job.NightlyJob;
 import dev.funnel.job.RunRequest;
 import dev.funnel.job.RunResult;
@@ -164,6 +165,127 @@ class BadInputCorpusTest {
     assertEquals(
         "key 'conversion_window_days' must be positive, found -5",
         configError(CONFIG.replace("conversion_window_days: 90", "conversion_window_days: -5")));
+  }
+
+  @Test
+  void c09DimensionNamedLikeAnOutputColumn() {
+    // Used to pass and crash the run with AMBIGUOUS_REFERENCE after several tables were written.
+    assertEquals(
+        "key 'dimensions': 'sla' clashes with column 'sla' of the output tables (sla_compliance,"
+            + " sla_breaches; column names are compared without case); rename the dimension",
+        configError(CONFIG.replace("[source, segment]", "[source, sla]")));
+    // Spark resolves names without case: Stage is stage. And the anomaly tables count too.
+    assertTrue(
+        configError(CONFIG.replace("[source, segment]", "[Stage]"))
+            .startsWith(
+                "key 'dimensions': 'Stage' clashes with column 'stage' of the output tables"
+                    + " (stage_events, stage_visits, stage_conversion and 6 more; column names"));
+    assertTrue(
+        configError(CONFIG.replace("[source, segment]", "[severity]"))
+            .startsWith(
+                "key 'dimensions': 'severity' clashes with column 'severity' of the output tables"
+                    + " (anomalies, anomaly_checks;"));
+  }
+
+  @Test
+  void c10DimensionNamedLikeAWorkingColumn() {
+    for (String name : List.of("stage_code", "entered_micros", "dim_0", "_class")) {
+      assertTrue(
+          configError(CONFIG.replace("[source, segment]", "[" + name + "]"))
+              .startsWith(
+                  "key 'dimensions': '" + name + "' is a name the job uses for its own working"),
+          name);
+    }
+  }
+
+  @Test
+  void c11UnicodeDimensionNamesAreNamesButNotDigitsFirst() {
+    FunnelConfig config =
+        ConfigLoader.parse(
+            CONFIG.replace("[source, segment]", "[источник, región, 渠道, ответственный_2]"),
+            "corpus.yaml");
+    assertEquals(List.of("источник", "región", "渠道", "ответственный_2"), config.dimensions());
+    assertEquals(
+        "key 'dimensions': '2nd_source' is not a plain column name (letters, digits and"
+            + " underscores, not starting with a digit)",
+        configError(CONFIG.replace("[source, segment]", "[2nd_source]")));
+  }
+
+  @Test
+  void c12ConversionWindowThatWouldOverflow() {
+    // 365,000 days crashed with "long overflow" (exit code 1) in the lead pass.
+    assertEquals(
+        "key 'conversion_window_days' must be at most 3,650 days (ten years), found 365,000",
+        configError(
+            CONFIG.replace("conversion_window_days: 90", "conversion_window_days: 365000")));
+    assertEquals(
+        3_650,
+        ConfigLoader.parse(
+                CONFIG.replace("conversion_window_days: 90", "conversion_window_days: 3650"), "c")
+            .conversionWindowDays());
+  }
+
+  @Test
+  void c13EveryOtherDurationAndCountIsBounded() {
+    assertEquals(
+        "key 'max_lead_id_length' must be at most 1,048,576 characters, found 2,147,483,647",
+        configError(CONFIG + "max_lead_id_length: 2147483647\n"));
+    String sla = "sla:\n  - {name: handoff, stage: mql, within_hours: %s}\n";
+    assertEquals(
+        "key 'sla[0].within_hours' must be at most 87,600 hours (ten years), found 1,000,000,000",
+        configError(CONFIG + String.format(sla, "1.0e9")));
+    String target = "targets:\n  - {name: volume, stage: mql, %s}\n";
+    assertEquals(
+        "key 'targets[0].leads' must be at most 1,000,000,000,000 leads, found 10,000,000,000,000",
+        configError(CONFIG + String.format(target, "leads: 1.0e13")));
+    assertEquals(
+        "key 'targets[0].amount' must be at most 1,000,000,000,000,000, found 1.0E300",
+        configError(CONFIG + String.format(target, "amount: 1.0e300")));
+    // A positive window of one day and an SLA of ten years are fine.
+    ConfigLoader.parse(
+        CONFIG.replace("conversion_window_days: 90", "conversion_window_days: 1")
+            + String.format(sla, "87600"),
+        "c");
+  }
+
+  @Test
+  void c14BadImportSections() {
+    assertEquals(
+        "key 'import.encoding': 'UTF-16' is not ASCII-compatible; re-save the export as UTF-8",
+        configError(CONFIG + "import: {encoding: UTF-16}\n"));
+    assertEquals(
+        "key 'import.encoding': unknown encoding 'cp-9999' (e.g. UTF-8, windows-1251,"
+            + " ISO-8859-1)",
+        configError(CONFIG + "import: {encoding: cp-9999}\n"));
+    assertEquals(
+        "key 'import.timestamp_format': 'HH:mm' is not a usable java.time pattern: it must"
+            + " contain the year, the month and the day",
+        configError(CONFIG + "import: {timestamp_format: \"HH:mm\"}\n"));
+    assertTrue(
+        configError(CONFIG + "import: {timestamp_format: \"dd.MM.yyyy {\"}\n")
+            .startsWith("key 'import.timestamp_format': 'dd.MM.yyyy {' is not a usable"));
+    assertEquals(
+        "key 'import.delimiter' must be one character (quote it, e.g. \";\"; a tab is \"\\t\"),"
+            + " found ';;'",
+        configError(CONFIG + "import: {delimiter: \";;\"}\n"));
+    assertEquals(
+        "key 'import.stage_values': 'won_deal' is not a stage of the funnel (stages: [lead, mql,"
+            + " sql, opportunity, won, lost, disqualified])",
+        configError(CONFIG + "import: {stage_values: {Won: won_deal}}\n"));
+    assertEquals(
+        "key 'import.stage_columns' is required with layout: wide (stage: date column)",
+        configError(CONFIG + "import: {layout: wide}\n"));
+    assertEquals(
+        "key 'import.columns.stage' only goes with layout: long (the wide layout takes stages and"
+            + " dates from stage_columns and outcome)",
+        configError(
+            CONFIG + "import: {layout: wide, columns: {stage: S}, stage_columns: {lead: D}}\n"));
+    assertEquals(
+        "key 'import.columns': 'region' is neither a column of the stage events (lead_id, stage,"
+            + " entered_at, amount) nor a configured dimension (source, segment)",
+        configError(CONFIG + "import: {columns: {region: Region}}\n"));
+    assertTrue(
+        configError(CONFIG + "import: {layut: wide}\n").startsWith("unknown key 'import.layut'"));
   }
 
   // ---- input files: exit code 3 ------------------------------------------------------------
@@ -491,6 +613,72 @@ class BadInputCorpusTest {
     assertEquals(1, r.accepted());
     assertEquals(2, r.duplicates());
     assertEquals(2, r.afterAsOf(), "after-as-of copies are counted as after as-of, not duplicates");
+  }
+
+  @Test
+  void r12RealValuesEqualToTheReservedMarkers() {
+    // Real values "(none)", "(all)" and "'(none)", and one never set.
+    new Events()
+        .add("L1", "lead", "2025-01-06T10:00:00Z", null, "(none)", null)
+        .add("L2", "lead", "2025-01-07T10:00:00Z", null, null, null)
+        .add("L3", "lead", "2025-01-08T10:00:00Z", null, "(all)", null)
+        .add("L4", "lead", "2025-01-09T10:00:00Z", null, "'(none)", null)
+        .write(spark, tmp);
+    accepted(onlyDir());
+    Dataset<Row> leadCohort =
+        spark
+            .read()
+            .parquet(tmp.resolve("out/stage_conversion/as_of=" + AS_OF).toString())
+            .where(col("grain").equalTo("month").and(col("stage").equalTo("lead")));
+    Map<String, Long> entered =
+        leadCohort.collectAsList().stream()
+            .collect(
+                Collectors.toMap(
+                    r -> r.getAs("dimension") + "=" + r.getAs("dimension_value"),
+                    r -> r.<Long>getAs("entered")));
+    assertEquals(
+        Map.of(
+            "(all)=(all)", 4L,
+            "source=(none)", 1L,
+            "source='(none)", 1L,
+            "source=''(none)", 1L,
+            "source=(all)", 1L,
+            "segment=(none)", 4L),
+        entered);
+    // The total is the one row with dimension = '(all)', whatever dimension_value holds.
+    assertEquals(1, leadCohort.where(col("dimension").equalTo("(all)")).count());
+    // The independent DuckDB SQL follows the same rule.
+    dev.funnel.oracle.DuckDbCoreTables.Outputs oracle =
+        dev.funnel.oracle.DuckDbCoreTables.run(
+            Funnels.berlin(),
+            AS_OF,
+            dev.funnel.oracle.DuckDbCoreTables.parquetGlob(onlyDir()),
+            tmp.resolve("oracle"));
+    for (var agreement :
+        dev.funnel.oracle.TableComparison.compareAll(
+            tmp.resolve("out").toString(), AS_OF, oracle)) {
+      agreement.assertAgree();
+    }
+  }
+
+  @Test
+  void r13DimensionsNamedLikeInternalColumnsOfTheLaterPhases() {
+    // Names the job uses inside the lead pass and the tables, but never beside the dimension
+    // columns: a full run with SLAs and targets works.
+    List<String> names = List.of("cohort_day", "status", "worked", "lead_amount", "is_entry");
+    String yaml = Funnels.withAgreementYaml().replace("[source, segment]", names.toString());
+    FunnelConfig config = ConfigLoader.parse(yaml, "internal-names.yaml");
+    Dataset<Row> events = goodEvents();
+    for (String name : names) {
+      events = events.withColumn(name, col("source"));
+    }
+    events = events.drop("source", "segment");
+    events.write().parquet(dir("internal"));
+    RunResult r =
+        new NightlyJob(spark, config)
+            .run(new RunRequest(dir("internal"), tmp.resolve("out").toString(), AS_OF));
+    assertTrue(r.accountingHolds());
+    assertEquals(2, r.accepted());
   }
 
   private String onlyDir() {
