@@ -37,16 +37,11 @@ final class StandaloneCluster implements AutoCloseable {
           "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
           "-Dio.netty.tryReflectionSetAccessible=true");
 
-  /** The output tables: one per schema in {@code schemas/}, except the input's. */
-  static java.util.Set<String> outputTables() throws IOException {
-    Path schemas = Path.of(System.getProperty("funnel.schemas.dir", "../schemas"));
-    try (java.util.stream.Stream<Path> files = Files.list(schemas)) {
-      return files
-          .map(f -> f.getFileName().toString())
-          .filter(n -> n.endsWith(".json") && !n.equals("stage_events.json"))
-          .map(n -> n.substring(0, n.length() - ".json".length()))
-          .collect(java.util.stream.Collectors.toSet());
-    }
+  /** The tables a full nightly run writes ({@code NightlyJob.TABLES}). */
+  static java.util.Set<String> outputTables() {
+    return dev.funnel.job.NightlyJob.TABLES.stream()
+        .map(dev.funnel.spark.OutputTable::name)
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   private final Path home;
