@@ -122,31 +122,32 @@ COPY (
 -- 3. Stage conversion. The S-cohort is keyed by the first entry into S (visit 1 of S). Its
 -- outcome looks at the lead's later events (later in event order) of a higher stage code entered
 -- within the window: a later main-path stage (converted), the won stage (won), a lost stage.
+-- The outcomes are kept (entry_outcomes) for revenue_conversion (agreement_tables.sql).
+CREATE OR REPLACE TEMP TABLE entry_outcomes AS
+WITH first_entry AS (
+    SELECT lead_id, stage_code, seq, entered_at, week_start, month_start ${dim_columns}
+    FROM visits
+    WHERE visit_number = 1 AND stage_code < len(${stages})
+)
+SELECT
+    f.lead_id,
+    f.stage_code,
+    f.week_start,
+    f.month_start
+    ${dim_columns},
+    count(*) FILTER (WHERE e.stage_code <= len(${stages})) > 0 AS converted,
+    count(*) FILTER (WHERE e.stage_code = len(${stages})) > 0 AS won,
+    count(*) FILTER (WHERE e.stage_code > len(${stages})) > 0 AS reached_lost
+FROM first_entry AS f
+LEFT JOIN (SELECT lead_id, seq, stage_code, entered_at FROM events) AS e
+    ON e.lead_id = f.lead_id
+    AND e.seq > f.seq
+    AND e.stage_code > f.stage_code
+    AND epoch_us(e.entered_at) - epoch_us(f.entered_at) <= ${window_micros}
+GROUP BY ALL;
+
 COPY (
-    WITH first_entry AS (
-        SELECT lead_id, stage_code, seq, entered_at, week_start, month_start ${dim_columns}
-        FROM visits
-        WHERE visit_number = 1 AND stage_code < len(${stages})
-    ),
-    outcome AS (
-        SELECT
-            f.lead_id,
-            f.stage_code,
-            f.week_start,
-            f.month_start
-            ${dim_columns},
-            count(*) FILTER (WHERE e.stage_code <= len(${stages})) > 0 AS converted,
-            count(*) FILTER (WHERE e.stage_code = len(${stages})) > 0 AS won,
-            count(*) FILTER (WHERE e.stage_code > len(${stages})) > 0 AS reached_lost
-        FROM first_entry AS f
-        LEFT JOIN (SELECT lead_id, seq, stage_code, entered_at FROM events) AS e
-            ON e.lead_id = f.lead_id
-            AND e.seq > f.seq
-            AND e.stage_code > f.stage_code
-            AND epoch_us(e.entered_at) - epoch_us(f.entered_at) <= ${window_micros}
-        GROUP BY ALL
-    ),
-    cohorts AS (
+    WITH cohorts AS (
         SELECT
             CASE WHEN GROUPING(week_start) = 0 THEN 'week' ELSE 'month' END AS grain,
             coalesce(week_start, month_start) AS cohort_start,
@@ -158,7 +159,7 @@ COPY (
             count(*) FILTER (WHERE converted) AS converted,
             count(*) FILTER (WHERE won) AS won,
             count(*) FILTER (WHERE reached_lost AND NOT converted) AS lost
-        FROM outcome
+        FROM entry_outcomes
         GROUP BY stage_code, GROUPING SETS (week_start, month_start), GROUPING SETS (${dim_sets})
     )
     SELECT

@@ -37,17 +37,38 @@ public final class ChildJvm {
 
   /** Starts {@code FunnelMain} with the given arguments; output goes to files in {@code dir}. */
   public static Process start(Path dir, String... args) throws IOException {
+    return start(dir, List.of(), args);
+  }
+
+  /**
+   * Starts {@code FunnelMain} with extra JVM options (such as {@code -Dname=value}) and the given
+   * arguments; output goes to files in {@code dir}.
+   */
+  public static Process start(Path dir, List<String> jvmOptions, String... args)
+      throws IOException {
+    List<String> arguments = new ArrayList<>();
+    arguments.add("dev.funnel.cli.FunnelMain");
+    arguments.addAll(Arrays.asList(args));
+    return startMain(dir, jvmOptions, arguments.toArray(String[]::new));
+  }
+
+  /**
+   * Starts the main class {@code mainAndArgs[0]} of the test classpath with extra JVM options and
+   * the remaining arguments; output goes to files in {@code dir}.
+   */
+  public static Process startMain(Path dir, List<String> jvmOptions, String... mainAndArgs)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
+    command.addAll(jvmOptions);
     command.addAll(MODULE_FLAGS);
     command.add("-Dspark.master=local[2]");
     command.add("-Dspark.ui.enabled=false");
     command.add("-Dspark.sql.shuffle.partitions=4");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add("dev.funnel.cli.FunnelMain");
-    command.addAll(Arrays.asList(args));
+    command.addAll(Arrays.asList(mainAndArgs));
     Files.createDirectories(dir);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");

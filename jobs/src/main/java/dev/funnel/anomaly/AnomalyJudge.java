@@ -1338,9 +1338,7 @@ public final class AnomalyJudge {
       double perTest = threshold / Math.max(1, f.suffixes());
       Double effect =
           w.expected() > 0 && w.variance() > 0
-              ? (ChangePoint.quantile(1 - perTest) + zPower)
-                  * Math.sqrt(w.variance())
-                  / w.expected()
+              ? (-ChangePoint.quantile(perTest) + zPower) * Math.sqrt(w.variance()) / w.expected()
               : null;
       c = c.withDetectableEffect(effect);
       if (flagged) {
@@ -1355,7 +1353,7 @@ public final class AnomalyJudge {
       Double effect = null;
       if (week.expected() != null && week.expected() > 0 && week.upper() != null) {
         double sd = (week.upper() - week.expected()) / Z95;
-        effect = (ChangePoint.quantile(1 - threshold) + zPower) * sd / week.expected();
+        effect = (-ChangePoint.quantile(threshold) + zPower) * sd / week.expected();
       }
       Check c = week.withDetectableEffect(effect);
       out.add(flaggedWeeks.containsKey(week) ? c.markedFlagged() : c);

@@ -204,7 +204,8 @@ final class AgreementConfig {
     return items;
   }
 
-  private static void checkKeys(JsonNode item, String at, Set<String> known) {
+  /** Rejects a key of the mapping {@code item} (at {@code at}) that is not in {@code known}. */
+  static void checkKeys(JsonNode item, String at, Set<String> known) {
     for (Iterator<String> it = item.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       ConfigException.check(

@@ -40,6 +40,7 @@ public final class ConfigLoader {
           "business_hours",
           "targets",
           "anomalies",
+          "retention",
           ImportSection.KEY);
 
   /**
@@ -169,7 +170,8 @@ public final class ConfigLoader {
         slas,
         businessHours,
         targets,
-        anomalies);
+        anomalies,
+        Retention.parse(root.get("retention")));
   }
 
   private static String sortedKeys() {

@@ -21,6 +21,7 @@ import java.util.List;
  * @param businessHours calendar of {@code clock: business}; null when no SLA uses it
  * @param targets volume and value targets
  * @param anomalies how the anomaly phase judges the funnel
+ * @param retention how long stage_visits snapshots are kept
  */
 public record FunnelConfig(
     String name,
@@ -33,7 +34,8 @@ public record FunnelConfig(
     List<SlaDefinition> slas,
     BusinessHours businessHours,
     List<TargetDefinition> targets,
-    AnomalySettings anomalies)
+    AnomalySettings anomalies,
+    Retention retention)
     implements Serializable {
 
   /** Events before this instant are rejected as out of range. */

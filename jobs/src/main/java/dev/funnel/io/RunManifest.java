@@ -38,6 +38,7 @@ public final class RunManifest {
       if (!fs.rename(temporary, target)) {
         throw new IOException("could not rename " + temporary + " to " + target);
       }
+      HaltPoint.reach("after-manifest");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write run manifest " + target, e);
     }

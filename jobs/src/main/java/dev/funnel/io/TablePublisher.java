@@ -67,6 +67,7 @@ public final class TablePublisher {
     shaped.write().mode(SaveMode.ErrorIfExists).parquet(target.toString());
     long count = spark.read().parquet(target.toString()).count();
     rowCounts.put(table, count);
+    HaltPoint.reach("after-stage:" + table);
     return count;
   }
 
@@ -79,7 +80,9 @@ public final class TablePublisher {
   public void publish() {
     try {
       fs.create(new Path(runDir, COMMIT_MARKER), true).close();
+      HaltPoint.reach("after-marker");
       finish(fs, output, runDir, asOf);
+      HaltPoint.reach("after-publish");
     } catch (IOException e) {
       throw new UncheckedIOException("publishing to " + output + " failed", e);
     }
@@ -135,6 +138,7 @@ public final class TablePublisher {
   private static void finish(FileSystem fs, Path output, Path runDir, LocalDate asOf)
       throws IOException {
     Path replaced = new Path(runDir, REPLACED);
+    int renames = 0;
     for (FileStatus staged : fs.listStatus(runDir)) {
       String table = staged.getPath().getName();
       if (!staged.isDirectory() || table.startsWith("_")) {
@@ -145,9 +149,12 @@ public final class TablePublisher {
       if (fs.exists(target)) {
         fs.mkdirs(replaced);
         rename(fs, target, new Path(replaced, table));
+        HaltPoint.reach("between-renames:" + ++renames);
       }
       rename(fs, staged.getPath(), target);
+      HaltPoint.reach("between-renames:" + ++renames);
     }
+    HaltPoint.reach("after-renames");
     fs.delete(runDir, true);
     deleteIfEmpty(fs, runDir.getParent());
   }

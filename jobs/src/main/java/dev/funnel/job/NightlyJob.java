@@ -7,6 +7,7 @@ import dev.funnel.calendar.FunnelCalendar;
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.io.EventSource;
 import dev.funnel.io.OutputLock;
+import dev.funnel.io.PartitionRetention;
 import dev.funnel.io.RunManifest;
 import dev.funnel.io.Schemas;
 import dev.funnel.io.TablePublisher;
@@ -145,12 +146,19 @@ public final class NightlyJob {
               (System.nanoTime() - started) / 1e9);
       lock.verifyHeld(); // a run whose lease ran out must not publish over its successor
       publisher.publish();
+      progress.done("publish");
+      PartitionRetention.apply(
+          spark.sparkContext().hadoopConfiguration(),
+          request.output(),
+          Schemas.STAGE_VISITS,
+          request.asOf(),
+          config.retention().stageVisitsDays());
+      progress.done("retention");
       RunManifest.write(
           spark.sparkContext().hadoopConfiguration(),
           request.output(),
           request.asOf(),
-          manifest(request, runId, result, input.files()));
-      progress.done("publish");
+          manifest(request, runId, result, progress, input.files()));
       return result;
     } catch (RuntimeException e) {
       publisher.abandon();
@@ -170,6 +178,7 @@ public final class NightlyJob {
       RunRequest request,
       String runId,
       RunResult result,
+      Progress progress,
       java.util.List<dev.funnel.io.InputFile> inputFiles) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("funnel", config.name());
@@ -187,6 +196,7 @@ public final class NightlyJob {
     m.put("leads", result.leads());
     m.put("tables", new LinkedHashMap<>(result.tableRows()));
     m.put("seconds", Math.round(result.seconds() * 10) / 10.0);
+    m.put("phases", progress.phases());
     m.put("finished_at", Instant.now().toString());
     // What this run read, so that a later backfill --changed-since finds the days to re-run.
     m.put("input_files", inputFiles.stream().map(dev.funnel.io.InputFile::toManifest).toList());

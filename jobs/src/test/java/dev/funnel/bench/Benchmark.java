@@ -22,6 +22,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,12 +70,6 @@ public final class Benchmark {
           + "targets:\n"
           + "  - {name: mql_volume, stage: mql, period: month, leads: 2400}\n"
           + "  - {name: mql_value, stage: mql, period: month, amount: 25000000, currency: EUR}\n";
-
-  /** A progress line of the job: {@code HH:mm:ss <phase> [<rows> rows] <seconds> s}. */
-  private static final Pattern PROGRESS =
-      Pattern.compile(
-          "^\\d\\d:\\d\\d:\\d\\d (\\S.*?)\\s+(?:([0-9][0-9.,'\\u00a0\\u202f]*) rows\\s+)?"
-              + "(\\d+[.,]\\d+) s$");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -468,21 +463,37 @@ public final class Benchmark {
     ChildProcess.Outcome outcome = ChildProcess.run(command, dir, o.timeoutMinutes());
     Map<String, Double> seconds = new LinkedHashMap<>();
     Map<String, Long> rows = new LinkedHashMap<>();
+    Path manifest = output.resolve("_runs").resolve(AS_OF + ".json");
+    if (Files.isRegularFile(manifest)) {
+      readPhases(manifest, seconds, rows);
+    }
     int outOfMemory = 0;
     for (String line : Files.readAllLines(outcome.stderr())) {
       if (line.startsWith("java.lang.OutOfMemoryError")) {
         outOfMemory++;
       }
-      Matcher m = PROGRESS.matcher(line.strip());
-      if (m.matches()) {
-        seconds.put(m.group(1).strip(), Double.parseDouble(m.group(3).replace(',', '.')));
-        if (m.group(2) != null) {
-          rows.put(m.group(1).strip(), Long.parseLong(m.group(2).replaceAll("[^0-9]", "")));
-        }
-      }
     }
     JsonNode stages = Files.isRegularFile(stagesJson) ? JSON.readTree(stagesJson.toFile()) : null;
     return new RunRecord(outcome, seconds, rows, stages, outOfMemory);
+  }
+
+  /**
+   * Reads the per-phase figures of a run from its manifest ({@code phases}: name → seconds and,
+   * where the phase has one, rows) into {@code seconds} and {@code rows}, in phase order.
+   */
+  public static void readPhases(Path manifest, Map<String, Double> seconds, Map<String, Long> rows)
+      throws IOException {
+    JsonNode phases = JSON.readTree(manifest.toFile()).get("phases");
+    if (phases == null) {
+      throw new IOException("run manifest " + manifest + " has no phases");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = phases.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> phase = it.next();
+      seconds.put(phase.getKey(), phase.getValue().get("seconds").asDouble());
+      if (phase.getValue().has("rows")) {
+        rows.put(phase.getKey(), phase.getValue().get("rows").asLong());
+      }
+    }
   }
 
   private static RunRecord runDuckDb(Options o, Path config, Path data, Path output, Path dir)

@@ -270,7 +270,7 @@ final class ResultsReport {
   private static void phases(StringBuilder s, List<SizeResult> sizes) {
     s.append("## Time per phase (median run, seconds)\n\n");
     s.append(
-        "Spark phases are the job's progress lines (stderr); the core-table phases are "
+        "Spark phases are the run manifest's phases (`_runs/<as-of>.json`); the core-table phases are "
             + String.join(", ", CORE_PHASES)
             + " (the full run adds rejected_events and publish); \"JVM, session, lock, summary\""
             + " is the rest of the process wall time. DuckDB phases are its statements.\n\n");

@@ -11,6 +11,10 @@ import dev.funnel.SparkTestSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -145,8 +149,22 @@ class EventGeneratorTest {
   }
 
   @Test
-  void returnsTheCountOfTheWrittenData() {
-    assertEquals(read(base).count(), baseCount);
+  void returnsTheCountOfTheWrittenData() throws Exception {
+    // Two independent counts: the simulation replayed lead by lead on the driver (no Spark), and
+    // the written files as DuckDB reads them (no Spark reader).
+    LeadSimulator simulator = new LeadSimulator(SPEC);
+    long simulated = 0;
+    for (long lead = 0; lead < SPEC.leads(); lead++) {
+      simulated += simulator.events(lead).size();
+    }
+    assertEquals(simulated, baseCount);
+    try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+        Statement sql = duckdb.createStatement();
+        ResultSet rs =
+            sql.executeQuery("SELECT count(*) FROM read_parquet('" + base + "/*.parquet')")) {
+      rs.next();
+      assertEquals(simulated, rs.getLong(1));
+    }
     double perLead = baseCount / (double) SPEC.leads();
     assertTrue(perLead > 2 && perLead < 4, "events per lead " + perLead);
   }

@@ -3,6 +3,8 @@ package dev.funnel.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.funnel.Events;
 import dev.funnel.Funnels;
 import dev.funnel.SparkTestSession;
@@ -11,7 +13,13 @@ import dev.funnel.job.RunRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
@@ -65,11 +73,19 @@ class WrittenTablesMatchSchemasTest {
           expected = expected.add(d, "string");
         }
       }
-      StructType written = spark.read().parquet(output + "/" + table + "/as_of=" + asOf).schema();
+      String partition = output + "/" + table + "/as_of=" + asOf;
+      StructType written = spark.read().parquet(partition).schema();
       assertEquals(describe(expected), describe(written), table);
-      assertTrue(
-          spark.read().parquet(output + "/" + table + "/as_of=" + asOf).count() > 0,
-          table + " has rows");
+      assertEquals(duckDbView(expected), duckDbView(partition), table + " as DuckDB reads it");
+      assertTrue(duckDbRows(partition, "true") > 0, table + " has rows");
+      for (StructField f : expected.fields()) {
+        if (!f.nullable()) {
+          assertEquals(
+              0,
+              duckDbRows(partition, "\"" + f.name() + "\" IS NULL"),
+              table + "." + f.name() + " is declared not null");
+        }
+      }
     }
     try (Stream<Path> tables = Files.list(Path.of(output))) {
       assertEquals(
@@ -85,6 +101,79 @@ class WrittenTablesMatchSchemasTest {
     StructType file = schemaFile(Schemas.STAGE_EVENTS);
     assertEquals(
         describe(file.add("source", "string").add("segment", "string")), describe(declared));
+  }
+
+  @Test
+  void everyColumnOfEverySchemaFileIsDescribed() throws IOException {
+    Path dir = Path.of(System.getProperty("funnel.schemas.dir", "../schemas"));
+    List<Path> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    assertTrue(files.size() >= TABLES.size() + 1, files.toString());
+    for (Path file : files) {
+      JsonNode fields = new ObjectMapper().readTree(file.toFile()).get("fields");
+      assertTrue(fields != null && fields.size() > 0, file + " has fields");
+      for (JsonNode field : fields) {
+        assertTrue(field.has("nullable"), file + ": " + field.get("name") + " declares nullable");
+        String description = field.path("metadata").path("description").asText("");
+        assertTrue(
+            !description.isBlank(),
+            file.getFileName() + ": column " + field.get("name") + " has no description");
+      }
+    }
+  }
+
+  /** Column name and DuckDB type as the declared schema implies them. */
+  private static List<String> duckDbView(StructType schema) {
+    return Stream.of(schema.fields())
+        .map(
+            f ->
+                f.name()
+                    + ":"
+                    + switch (f.dataType().typeName()) {
+                      case "string" -> "VARCHAR";
+                      case "long" -> "BIGINT";
+                      case "integer" -> "INTEGER";
+                      case "double" -> "DOUBLE";
+                      case "boolean" -> "BOOLEAN";
+                      case "date" -> "DATE";
+                      case "timestamp" -> "TIMESTAMP WITH TIME ZONE";
+                      default -> "unexpected type " + f.dataType().typeName();
+                    })
+        .toList();
+  }
+
+  /** The columns of a written partition as DuckDB (an independent Parquet reader) sees them. */
+  private static List<String> duckDbView(String partition) {
+    try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = duckdb.createStatement();
+        ResultSet rs =
+            st.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + partition + "/*.parquet')")) {
+      List<String> columns = new ArrayList<>();
+      while (rs.next()) {
+        columns.add(rs.getString("column_name") + ":" + rs.getString("column_type"));
+      }
+      return columns;
+    } catch (SQLException e) {
+      throw new AssertionError("DuckDB cannot read " + partition, e);
+    }
+  }
+
+  private static long duckDbRows(String partition, String where) {
+    try (Connection duckdb = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = duckdb.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FROM read_parquet('"
+                    + partition
+                    + "/*.parquet') WHERE "
+                    + where)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new AssertionError("DuckDB cannot read " + partition, e);
+    }
   }
 
   private static List<String> describe(StructType schema) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.funnel.ChildJvm;
 import dev.funnel.Events;
-import dev.funnel.Funnels;
 import dev.funnel.SparkTestSession;
 import dev.funnel.cli.ExitCodes;
 import dev.funnel.config.FunnelConfig;
@@ -52,7 +51,13 @@ class BackfillTest {
   private static final Instant START = Instant.parse("2025-02-20T09:00:00Z");
   private static final int LEADS = 120;
   private final SparkSession spark = SparkTestSession.get();
-  private final FunnelConfig config = Funnels.berlin();
+  // Every day's stage_visits is kept (the default retention removes those older than 7 days).
+  private final FunnelConfig config =
+      dev.funnel.config.ConfigLoader.parse(
+          "name: test\ntimezone: Europe/Berlin\nstages: [lead, mql, sql, opportunity, won]\n"
+              + "lost_stages: [lost, disqualified]\nconversion_window_days: 90\n"
+              + "dimensions: [source, segment]\nretention: {stage_visits_days: 36500}\n",
+          "backfill");
   @TempDir Path tmp;
 
   /**

@@ -138,7 +138,11 @@ public final class DuckDbCoreTables {
   /** Fills every {@code ${name}} of the SQL; an unknown placeholder is an error. */
   public static String render(
       String template, FunnelConfig config, LocalDate asOf, String inputGlob, Path outDir) {
-    Map<String, String> values = placeholders(config, asOf, inputGlob, outDir);
+    return render(template, placeholders(config, asOf, inputGlob, outDir));
+  }
+
+  /** Fills every {@code ${name}} of the SQL from {@code values}; an unknown one is an error. */
+  public static String render(String template, Map<String, String> values) {
     Matcher m = PLACEHOLDER.matcher(template);
     StringBuilder sql = new StringBuilder();
     while (m.find()) {

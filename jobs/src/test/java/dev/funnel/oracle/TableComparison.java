@@ -19,13 +19,18 @@ import java.util.stream.Collectors;
  * zero), nulls only against nulls.
  */
 public final class TableComparison {
-  /** Key columns of each core table. */
+  /** Key columns of each table with an oracle. */
   public static final Map<String, List<String>> KEYS =
       Map.of(
           "stage_visits", List.of("lead_id", "stage", "visit_number"),
           "stage_conversion",
               List.of("grain", "cohort_start", "stage", "dimension", "dimension_value"),
           "time_in_stage",
+              List.of("grain", "cohort_start", "stage", "dimension", "dimension_value"),
+          "sla_compliance", List.of("sla", "grain", "period_start", "dimension", "dimension_value"),
+          "sla_breaches", List.of("sla", "lead_id"),
+          "targets", List.of("target", "period_start"),
+          "revenue_conversion",
               List.of("grain", "cohort_start", "stage", "dimension", "dimension_value"));
 
   /** Tables in the order they are reported. */
@@ -80,6 +85,17 @@ public final class TableComparison {
     for (String table : TABLES) {
       String partition = sparkOutputRoot + "/" + table + "/as_of=" + asOf;
       results.add(compare(table, partition, oracle.table(table)));
+    }
+    return results;
+  }
+
+  /** Compares the four agreement tables of a Spark output root with the oracle's files. */
+  public static List<Result> compareAgreement(
+      String sparkOutputRoot, LocalDate asOf, Map<String, Path> oracle) {
+    List<Result> results = new ArrayList<>();
+    for (String table : DuckDbAgreementTables.TABLES) {
+      String partition = sparkOutputRoot + "/" + table + "/as_of=" + asOf;
+      results.add(compare(table, partition, oracle.get(table)));
     }
     return results;
   }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.funnel.SparkTestSession;
 import dev.funnel.config.ConfigLoader;
@@ -12,12 +13,15 @@ import dev.funnel.io.CsvImport;
 import dev.funnel.job.NightlyJob;
 import dev.funnel.job.RunRequest;
 import dev.funnel.job.RunResult;
+import dev.funnel.oracle.DuckDbAgreementTables;
 import dev.funnel.oracle.DuckDbCoreTables;
 import dev.funnel.oracle.TableComparison;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -45,7 +49,24 @@ class RealFunnelsAgreementTest {
 
   @Test
   void olistMarketingFunnel() {
-    FunnelConfig config = ConfigLoader.parse(RealDatasets.OLIST_FUNNEL, "olist");
+    FunnelConfig config =
+        ConfigLoader.parse(
+            RealDatasets.OLIST_FUNNEL
+                // The agreement tables are compared with the DuckDB oracle too.
+                + "sla:\n"
+                + "  - {name: mql_close, stage: mql, within_hours: 240, clock: business}\n"
+                + "  - {name: mql_close_calendar, stage: mql, within_hours: 720, clock: calendar}\n"
+                + "business_hours:\n"
+                + "  days: [MON, TUE, WED, THU, FRI]\n"
+                + "  start: \"08:00\"\n"
+                + "  end: \"18:00\"\n"
+                + "  holidays: [2018-01-01, 2018-02-12, 2018-02-13, 2018-03-30, 2018-04-21,"
+                + " 2018-05-01, 2018-05-31, 2018-09-07]\n"
+                + "targets:\n"
+                + "  - {name: mql_volume, stage: mql, period: month, leads: 1000}\n"
+                + "  - {name: won_weekly, stage: won, period: week, leads: 10}\n"
+                + "  - {name: won_value, stage: won, period: month, amount: 1000, currency: BRL}\n",
+            "olist");
     // Known through 2018-08-31 in São Paulo: the 50 deals won from 2018-09-01 on are after as-of.
     LocalDate asOf = LocalDate.parse("2018-08-31");
     RealDatasets.Imported imported = RealDatasets.olist(spark, tmp, tmp.resolve("olist"));
@@ -102,7 +123,25 @@ class RealFunnelsAgreementTest {
 
   @Test
   void crmSalesPipeline() {
-    FunnelConfig config = ConfigLoader.parse(RealDatasets.CRM_FUNNEL, "crm");
+    FunnelConfig config =
+        ConfigLoader.parse(
+            RealDatasets.CRM_FUNNEL
+                // The agreement tables are compared with the DuckDB oracle too.
+                + "sla:\n"
+                + "  - {name: engage, stage: engaging, within_hours: 200, clock: business}\n"
+                + "  - {name: engage_calendar, stage: engaging, within_hours: 960, clock: calendar}\n"
+                + "business_hours:\n"
+                + "  days: [MON, TUE, WED, THU, FRI]\n"
+                + "  start: \"09:00\"\n"
+                + "  end: \"17:00\"\n"
+                + "  holidays: [2017-01-02, 2017-05-29, 2017-07-04, 2017-09-04, 2017-11-23,"
+                + " 2017-12-25]\n"
+                + "targets:\n"
+                + "  - {name: engaging_volume, stage: engaging, period: month, leads: 500}\n"
+                + "  - {name: won_weekly, stage: won, period: week, leads: 50}\n"
+                + "  - {name: won_value, stage: won, period: month, amount: 1000000,"
+                + " currency: USD}\n",
+            "crm");
     LocalDate asOf = LocalDate.parse("2017-12-31");
     RealDatasets.Imported imported = RealDatasets.crm(spark, tmp, tmp.resolve("crm"));
     // One row per opportunity: an engaging event each, and a won or lost one when closed.
@@ -144,9 +183,15 @@ class RealFunnelsAgreementTest {
       FunnelConfig config, LocalDate asOf, String inputGlob, String output) {
     DuckDbCoreTables.Outputs oracle =
         DuckDbCoreTables.run(config, asOf, inputGlob, tmp.resolve("oracle"));
-    assertAll(
-        TableComparison.compareAll(output, asOf, oracle).stream()
-            .map(result -> (Executable) result::assertAgree));
+    Map<String, Path> agreementOracle =
+        DuckDbAgreementTables.run(config, asOf, inputGlob, tmp.resolve("agreement-oracle"));
+    List<TableComparison.Result> results =
+        new ArrayList<>(TableComparison.compareAll(output, asOf, oracle));
+    results.addAll(TableComparison.compareAgreement(output, asOf, agreementOracle));
+    assertAll(results.stream().map(result -> (Executable) result::assertAgree));
+    for (TableComparison.Result result : results) {
+      assertTrue(result.sparkRows() > 0, result.toString());
+    }
   }
 
   private Dataset<Row> table(String output, String table, LocalDate asOf) {
