@@ -488,9 +488,8 @@ public final class AnomalyJudge {
     boolean single = r.start() == conversionWeeks.size() - 1;
     double sd = p.expected() > 0 ? Math.sqrt(p.variance()) / p.expected() * floor : 0;
     Check c =
-        new Check(
+        Check.test(
             AnomalyKind.CONVERSION_FLOOR,
-            Severity.WARNING,
             Grain.WEEK.label(),
             start,
             cell,
@@ -501,12 +500,6 @@ public final class AnomalyJudge {
             floor + Z95 * sd,
             p.n(),
             r.adjustedP(),
-            null,
-            null,
-            null,
-            "",
-            false,
-            true,
             Math.max(0, (floor - estimate) / floor));
     family.add(
         new Pending(
@@ -537,9 +530,8 @@ public final class AnomalyJudge {
       double pValue) {
     double n = Math.max(1, p.n());
     double sd = Math.sqrt(p.variance());
-    return new Check(
+    return Check.test(
         kind,
-        Severity.WARNING,
         Grain.WEEK.label(),
         start,
         cell,
@@ -550,12 +542,6 @@ public final class AnomalyJudge {
         (p.expected() + Z95 * sd) / n,
         p.n(),
         pValue,
-        null,
-        null,
-        null,
-        "",
-        false,
-        true,
         p.expected() > 0 ? Math.abs(p.observed() - p.expected()) / p.expected() : 0);
   }
 
@@ -711,9 +697,8 @@ public final class AnomalyJudge {
     double n = Math.max(1, r.recentAtStart());
     double sd = Math.sqrt(r.variance() * phi);
     Check c =
-        new Check(
+        Check.test(
             AnomalyKind.SLOW_STAGE,
-            Severity.WARNING,
             Grain.WEEK.label(),
             from,
             cell,
@@ -724,12 +709,6 @@ public final class AnomalyJudge {
             (r.expected() + Z95 * sd) / n,
             r.recentAtStart(),
             Math.min(1, bestP * tried),
-            null,
-            null,
-            null,
-            "",
-            false,
-            true,
             r.expected() > 0 ? Math.abs(r.observed() - r.expected()) / r.expected() : 0);
     LogRank.Result all =
         LogRank.test(
@@ -868,9 +847,8 @@ public final class AnomalyJudge {
     boolean single = r.start() == recentWeeks.size() - 1;
     double sd = Math.sqrt(p.variance());
     Check c =
-        new Check(
+        Check.test(
             AnomalyKind.VOLUME_DROP,
-            Severity.WARNING,
             Grain.WEEK.label(),
             from,
             cell,
@@ -881,12 +859,6 @@ public final class AnomalyJudge {
             p.expected() + Z95 * sd,
             Math.round(p.observed()),
             r.adjustedP(),
-            null,
-            null,
-            null,
-            "",
-            false,
-            true,
             p.expected() > 0 ? Math.abs(p.observed() - p.expected()) / p.expected() : 0);
     boolean partial = context.asOf().isBefore(calendar.periodEnd(Grain.WEEK, currentWeek));
     family.add(

@@ -42,11 +42,70 @@ public record Check(
     return flagged && kind == AnomalyKind.TARGET_AT_RISK && !family;
   }
 
-  /** This check with its BH q-value, flag, severity and message. */
-  public Check judged(Double q, boolean isFlagged, Severity newSeverity, String newMessage) {
+  /**
+   * A family test before judgement: severity warning, no q-value, effect or first-flagged day yet;
+   * the message is written once its q-value is known.
+   */
+  public static Check test(
+      AnomalyKind kind,
+      String grain,
+      LocalDate periodStart,
+      CellKey cell,
+      String metric,
+      Double observed,
+      Double expected,
+      Double lower,
+      Double upper,
+      long n,
+      Double pValue,
+      double relativeChange) {
     return new Check(
         kind,
-        newSeverity,
+        Severity.WARNING,
+        grain,
+        periodStart,
+        cell,
+        metric,
+        observed,
+        expected,
+        lower,
+        upper,
+        n,
+        pValue,
+        null,
+        null,
+        null,
+        "",
+        false,
+        true,
+        relativeChange);
+  }
+
+  /** This check with its BH q-value, flag, severity and message. */
+  public Check judged(Double q, boolean isFlagged, Severity newSeverity, String newMessage) {
+    return copy(q, isFlagged, newSeverity, newMessage, detectableEffect, firstFlagged);
+  }
+
+  /** This check with a detectable effect. */
+  public Check withDetectableEffect(Double effect) {
+    return copy(qValue, flagged, severity, message, effect, firstFlagged);
+  }
+
+  /** This check with its first-flagged day. */
+  public Check withFirstFlagged(LocalDate day) {
+    return copy(qValue, flagged, severity, message, detectableEffect, day);
+  }
+
+  /** This check marked as inside a flagged pooled run (weekly checks). */
+  public Check markedFlagged() {
+    return copy(qValue, true, severity, message, detectableEffect, firstFlagged);
+  }
+
+  private Check copy(
+      Double q, boolean isFlagged, Severity s, String text, Double effect, LocalDate first) {
+    return new Check(
+        kind,
+        s,
         grain,
         periodStart,
         cell,
@@ -58,82 +117,10 @@ public record Check(
         n,
         pValue,
         q,
-        detectableEffect,
-        firstFlagged,
-        newMessage,
-        isFlagged,
-        family,
-        relativeChange);
-  }
-
-  /** This check with a detectable effect. */
-  public Check withDetectableEffect(Double effect) {
-    return new Check(
-        kind,
-        severity,
-        grain,
-        periodStart,
-        cell,
-        metric,
-        observed,
-        expected,
-        lower,
-        upper,
-        n,
-        pValue,
-        qValue,
         effect,
-        firstFlagged,
-        message,
-        flagged,
-        family,
-        relativeChange);
-  }
-
-  /** This check with its first-flagged day. */
-  public Check withFirstFlagged(LocalDate day) {
-    return new Check(
-        kind,
-        severity,
-        grain,
-        periodStart,
-        cell,
-        metric,
-        observed,
-        expected,
-        lower,
-        upper,
-        n,
-        pValue,
-        qValue,
-        detectableEffect,
-        day,
-        message,
-        flagged,
-        family,
-        relativeChange);
-  }
-
-  /** This check marked as inside a flagged pooled run (weekly checks). */
-  public Check markedFlagged() {
-    return new Check(
-        kind,
-        severity,
-        grain,
-        periodStart,
-        cell,
-        metric,
-        observed,
-        expected,
-        lower,
-        upper,
-        n,
-        pValue,
-        qValue,
-        detectableEffect,
-        firstFlagged,
-        message,
-        true,
+        first,
+        text,
+        isFlagged,
         family,
         relativeChange);
   }

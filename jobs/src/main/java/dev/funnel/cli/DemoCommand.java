@@ -8,10 +8,13 @@ import dev.funnel.generate.InjectedAnomaly;
 import dev.funnel.job.NightlyJob;
 import dev.funnel.job.RunRequest;
 import dev.funnel.job.RunResult;
+import dev.funnel.report.ReportWeek;
 import dev.funnel.report.RunSummary;
+import dev.funnel.report.WeeklyReports;
 import dev.funnel.spark.FunnelSpark;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,12 +75,33 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    SparkSession spark = FunnelSpark.builder("funnel-demo", master).getOrCreate();
+    try {
+      run(spark, dir, leads, seed, System.out);
+      return ExitCodes.OK;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  /**
+   * The demo's steps on a session: {@link #generate} the data, then {@link #runAndReport}. Returns
+   * the written report.
+   */
+  public static WeeklyReports.Written run(
+      SparkSession spark, Path dir, long leads, long seed, PrintStream out) throws IOException {
+    generate(spark, dir, leads, seed, out);
+    return runAndReport(spark, dir, out);
+  }
+
+  /**
+   * Writes the demo's configuration to {@code dir/funnel.yaml} and its data to {@code dir/input}.
+   */
+  public static void generate(SparkSession spark, Path dir, long leads, long seed, PrintStream out)
+      throws IOException {
     Files.createDirectories(dir);
-    Path config = dir.resolve("funnel.yaml");
-    Files.writeString(config, builtInConfig());
-    FunnelConfig funnel = ConfigLoader.load(config);
+    Files.writeString(dir.resolve("funnel.yaml"), builtInConfig());
     String input = dir.resolve("input").toAbsolutePath().toString();
-    String output = dir.resolve("tables").toAbsolutePath().toString();
     GeneratorSpec spec =
         new GeneratorSpec(
             leads,
@@ -86,23 +110,33 @@ public final class DemoCommand implements Callable<Integer> {
             seed,
             DEMO_ANOMALIES.stream().map(InjectedAnomaly::parse).toList(),
             0);
-    SparkSession spark = FunnelSpark.builder("funnel-demo", master).getOrCreate();
-    try {
-      long events = EventGenerator.generate(spark, spec, input);
-      System.out.printf(
-          "Demo: generated %,d events for %,d leads (%s to %s) in %s%n",
-          events, leads, START, START.plusMonths(MONTHS).minusDays(1), input);
-      RunRequest request = new RunRequest(input, output, AS_OF);
-      RunResult result = new NightlyJob(spark, funnel).run(request);
-      RunSummary.print(spark, funnel, request, result, System.out);
-      System.out.printf(
-          "%nRe-run the nightly job yourself:%n  java -jar jobs/target/funnel.jar run --config %s"
-              + " --input %s --output %s --as-of %s%n",
-          config, input, output, AS_OF);
-      return ExitCodes.OK;
-    } finally {
-      spark.stop();
-    }
+    long events = EventGenerator.generate(spark, spec, input);
+    out.printf(
+        "Demo: generated %,d events for %,d leads (%s to %s) in %s%n",
+        events, leads, START, START.plusMonths(MONTHS).minusDays(1), input);
+  }
+
+  /**
+   * Runs the nightly job on {@code dir/input} as of {@link #AS_OF} into {@code dir/tables}, prints
+   * the summary, writes the weekly report of the as-of's week and prints its path.
+   */
+  public static WeeklyReports.Written runAndReport(SparkSession spark, Path dir, PrintStream out) {
+    Path config = dir.resolve("funnel.yaml");
+    FunnelConfig funnel = ConfigLoader.load(config);
+    String input = dir.resolve("input").toAbsolutePath().toString();
+    String output = dir.resolve("tables").toAbsolutePath().toString();
+    RunRequest request = new RunRequest(input, output, AS_OF);
+    RunResult result = new NightlyJob(spark, funnel).run(request);
+    RunSummary.print(spark, funnel, request, result, out);
+    WeeklyReports.Written report = ReportCommand.write(spark, funnel, output, ReportWeek.of(AS_OF));
+    out.printf(
+        "%nWeekly report %s (%s):%n  %s%n",
+        report.report().week(), report.report().subject(), report.files().html());
+    out.printf(
+        "%nRe-run the nightly job yourself:%n  java -jar jobs/target/funnel.jar run --config %s"
+            + " --input %s --output %s --as-of %s --report%n",
+        config, input, output, AS_OF);
+    return report;
   }
 
   static String builtInConfig() {

@@ -22,6 +22,9 @@ public final class ExitCodes {
   /** Another run holds the output lock (or took it over from this run). */
   public static final int LOCKED = 4;
 
+  /** The report was written but could not be mailed. */
+  public static final int MAIL = 5;
+
   private ExitCodes() {}
 
   /** The exit code for a failure. */

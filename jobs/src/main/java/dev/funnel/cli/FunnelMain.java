@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
       DemoCommand.class,
       EvaluateCommand.class,
       ImportCommand.class,
+      ReportCommand.class,
       BackfillCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -28,7 +29,8 @@ import picocli.CommandLine.Option;
       "1:unexpected failure (see the log)",
       "2:usage or configuration error",
       "3:input data error (missing path, schema mismatch)",
-      "4:another run holds the output lock"
+      "4:another run holds the output lock",
+      "5:the report is written but could not be mailed"
     })
 public final class FunnelMain implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(FunnelMain.class);

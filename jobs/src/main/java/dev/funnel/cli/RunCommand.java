@@ -55,6 +55,12 @@ public final class RunCommand implements Callable<Integer> {
   boolean coreOnly;
 
   @Option(
+      names = "--report",
+      description =
+          "After the tables, write the weekly report of the as-of's week under OUTPUT/reports/.")
+  boolean report;
+
+  @Option(
       names = "--master",
       description = "Spark master (default: spark.master if set, else local[*]).")
   String master;
@@ -73,6 +79,11 @@ public final class RunCommand implements Callable<Integer> {
               input, output, asOf, java.time.Duration.ofSeconds(waitForLockSeconds), coreOnly);
       RunResult result = new NightlyJob(spark, funnel).run(request);
       RunSummary.print(spark, funnel, request, result, System.out);
+      if (report) {
+        dev.funnel.report.WeeklyReports.Written written =
+            ReportCommand.write(spark, funnel, output, dev.funnel.report.ReportWeek.of(asOf));
+        System.out.println("Report " + written.report().subject() + ": " + written.files().html());
+      }
       return ExitCodes.OK;
     } finally {
       spark.stop();

@@ -41,7 +41,8 @@ public final class ConfigLoader {
           "targets",
           "anomalies",
           "retention",
-          ImportSection.KEY);
+          ImportSection.KEY,
+          "smtp");
 
   /**
    * A column or dimension name: Unicode letters (with their combining marks), digits and
@@ -171,7 +172,8 @@ public final class ConfigLoader {
         businessHours,
         targets,
         anomalies,
-        Retention.parse(root.get("retention")));
+        Retention.parse(root.get("retention")),
+        SmtpConfig.parse(root.get("smtp")));
   }
 
   private static String sortedKeys() {

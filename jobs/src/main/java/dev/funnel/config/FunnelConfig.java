@@ -22,6 +22,7 @@ import java.util.List;
  * @param targets volume and value targets
  * @param anomalies how the anomaly phase judges the funnel
  * @param retention how long stage_visits snapshots are kept
+ * @param smtp where the weekly report is mailed from; null when not configured
  */
 public record FunnelConfig(
     String name,
@@ -35,7 +36,8 @@ public record FunnelConfig(
     BusinessHours businessHours,
     List<TargetDefinition> targets,
     AnomalySettings anomalies,
-    Retention retention)
+    Retention retention,
+    SmtpConfig smtp)
     implements Serializable {
 
   /** Events before this instant are rejected as out of range. */

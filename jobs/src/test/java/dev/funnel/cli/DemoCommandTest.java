@@ -52,5 +52,12 @@ class DemoCommandTest {
             LocalDate.parse("2025-12-17"));
     assertTrue(manifest.at("/tables/sla_breaches").asLong() > 0, manifest.toString());
     assertTrue(Files.exists(dir.resolve("input/_truth.json")));
+    // The demo writes the weekly report of its as-of's week and prints where it is.
+    Path report = dir.resolve("tables/reports/2025-W51.html").toAbsolutePath();
+    assertTrue(out.contains("Weekly report 2025-W51 (Funnel report 2025-W51: "), out);
+    assertTrue(out.contains(report.toString()), out);
+    for (String ext : List.of("html", "md", "json")) {
+      assertTrue(Files.size(dir.resolve("tables/reports/2025-W51." + ext)) > 0, ext);
+    }
   }
 }
