@@ -86,4 +86,12 @@ public final class FunnelCalendar implements Serializable {
   public static double hoursBetween(long fromMicros, long toMicros) {
     return (toMicros - fromMicros) / (double) MICROS_PER_HOUR;
   }
+
+  /**
+   * The nightly default as-of day: yesterday in the funnel's zone at {@code now}, the last day
+   * whose data is complete when a run starts after midnight.
+   */
+  public LocalDate yesterday(Instant now) {
+    return LocalDate.ofInstant(now, zone).minusDays(1);
+  }
 }

@@ -19,7 +19,7 @@ public final class ExitCodes {
   /** Input data error: missing path, schema mismatch, unreadable files. */
   public static final int INPUT = 3;
 
-  /** Another run holds the output lock. */
+  /** Another run holds the output lock (or took it over from this run). */
   public static final int LOCKED = 4;
 
   /** The report was written but could not be mailed. */
@@ -36,7 +36,7 @@ public final class ExitCodes {
       if (t instanceof InputException) {
         return INPUT;
       }
-      if (t instanceof OutputLock.LockedException) {
+      if (t instanceof OutputLock.LockedException || t instanceof OutputLock.LostException) {
         return LOCKED;
       }
     }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
       DemoCommand.class,
       EvaluateCommand.class,
       ImportCommand.class,
-      ReportCommand.class
+      ReportCommand.class,
+      BackfillCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -1,15 +1,16 @@
 package dev.funnel.cli;
 
-import dev.funnel.config.ConfigLoader;
+import dev.funnel.calendar.FunnelCalendar;
 import dev.funnel.config.FunnelConfig;
+import dev.funnel.io.ConfigSource;
 import dev.funnel.job.NightlyJob;
 import dev.funnel.job.RunRequest;
 import dev.funnel.job.RunResult;
 import dev.funnel.report.RunSummary;
 import dev.funnel.spark.FunnelSpark;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,8 +21,11 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run the nightly job: publish the funnel tables as of a day.")
 public final class RunCommand implements Callable<Integer> {
-  @Option(names = "--config", required = true, description = "Funnel configuration (YAML).")
-  Path config;
+  @Option(
+      names = "--config",
+      required = true,
+      description = "Funnel configuration (YAML; a path or a file system URI such as hdfs://...).")
+  String config;
 
   @Option(names = "--input", required = true, description = "Directory of Parquet stage events.")
   String input;
@@ -31,8 +35,9 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--as-of",
-      required = true,
-      description = "Use data known through the end of this day (YYYY-MM-DD, funnel time zone).")
+      description =
+          "Use data known through the end of this day (YYYY-MM-DD, funnel time zone; default:"
+              + " yesterday in the funnel's time zone, the nightly run).")
   LocalDate asOf;
 
   @Option(
@@ -62,7 +67,11 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    FunnelConfig funnel = ConfigLoader.load(config);
+    FunnelConfig funnel = ConfigSource.load(new Configuration(), config);
+    LocalDate asOf =
+        this.asOf != null
+            ? this.asOf
+            : new FunnelCalendar(funnel.zone()).yesterday(java.time.Instant.now());
     SparkSession spark = FunnelSpark.builder("funnel-run " + funnel.name(), master).getOrCreate();
     try {
       RunRequest request =

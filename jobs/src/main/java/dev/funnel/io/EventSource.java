@@ -46,8 +46,9 @@ public final class EventSource {
    *
    * @param rows the events with the declared schema
    * @param footerRows the row count according to the files' footers
+   * @param files the data files read, for the run manifest
    */
-  public record Input(Dataset<Row> rows, long footerRows) {}
+  public record Input(Dataset<Row> rows, long footerRows, java.util.List<InputFile> files) {}
 
   /**
    * Validates and reads the input dataset at {@code path}. Files that store an accepted alternative
@@ -80,7 +81,7 @@ public final class EventSource {
       groupRows = groupRows.select(converted(declared, group.readSchema()));
       rows = rows == null ? groupRows : rows.unionAll(groupRows);
     }
-    return new Input(rows, listing.rows());
+    return new Input(rows, listing.rows(), listing.inputs());
   }
 
   private static Column[] converted(StructType declared, StructType read) {

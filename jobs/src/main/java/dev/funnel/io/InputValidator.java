@@ -44,13 +44,16 @@ public final class InputValidator {
    *     stores the declared types (or the same accepted alternatives)
    * @param nanosecondTimestamps some file stores a nanosecond timestamp, which Spark reads only as
    *     its INT64 ({@link InputTypes#NANOS_AS_LONG})
+   * @param inputs every data file with its size, modification time and earliest entered_at, in the
+   *     order of {@code files}
    */
   public record Listing(
       List<Path> files,
       long rows,
       boolean hivePartitioned,
       List<FileGroup> groups,
-      boolean nanosecondTimestamps) {}
+      boolean nanosecondTimestamps,
+      List<InputFile> inputs) {}
 
   /**
    * Files read with one schema: the declared columns, each with the type requested from these files
@@ -77,10 +80,11 @@ public final class InputValidator {
     } catch (IOException e) {
       throw new InputException("input path " + root + " cannot be read: " + e.getMessage(), e);
     }
-    List<Path> files = new ArrayList<>();
+    List<FileStatus> statuses = new ArrayList<>();
     boolean[] hive = {true};
     int[] directories = {0};
-    list(fs, rootPath, rootPath, files, hive, directories);
+    list(fs, rootPath, rootPath, statuses, hive, directories);
+    List<Path> files = statuses.stream().map(FileStatus::getPath).toList();
     if (files.isEmpty()) {
       throw InputException.of(
           "input %s holds no Parquet data files (%d directories, no files); expected a directory"
@@ -94,8 +98,16 @@ public final class InputValidator {
     Map<StructType, List<Path>> groups = new LinkedHashMap<>();
     boolean nanos = false;
     long rows = 0;
-    for (Path file : files) {
+    List<InputFile> inputs = new ArrayList<>();
+    for (FileStatus status : statuses) {
+      Path file = status.getPath();
       ParquetMetadata footer = footer(fs, hadoop, file);
+      inputs.add(
+          new InputFile(
+              fs.makeQualified(file).toString(),
+              status.getLen(),
+              java.time.Instant.ofEpochMilli(status.getModificationTime()),
+              earliestEnteredAt(footer)));
       rows += footer.getBlocks().stream().mapToLong(b -> b.getRowCount()).sum();
       MessageType parquetSchema = footer.getFileMetaData().getSchema();
       StructType readSchema =
@@ -110,11 +122,17 @@ public final class InputValidator {
     }
     List<FileGroup> fileGroups = new ArrayList<>();
     groups.forEach((schema, groupFiles) -> fileGroups.add(new FileGroup(schema, groupFiles)));
-    return new Listing(List.copyOf(files), rows, hive[0], List.copyOf(fileGroups), nanos);
+    return new Listing(
+        List.copyOf(files), rows, hive[0], List.copyOf(fileGroups), nanos, List.copyOf(inputs));
   }
 
   private static void list(
-      FileSystem fs, Path root, Path dir, List<Path> files, boolean[] hive, int[] directories) {
+      FileSystem fs,
+      Path root,
+      Path dir,
+      List<FileStatus> files,
+      boolean[] hive,
+      int[] directories) {
     FileStatus[] children;
     try {
       children = fs.listStatus(dir);
@@ -132,9 +150,59 @@ public final class InputValidator {
         hive[0] &= PARTITION_DIRECTORY.matcher(name).matches();
         list(fs, root, child.getPath(), files, hive, directories);
       } else {
-        files.add(child.getPath());
+        files.add(child);
       }
     }
+  }
+
+  /**
+   * The smallest entered_at of a file from its row groups' statistics, or null when the footer
+   * cannot prove it: a row group without statistics, a null entered_at, or a physical type other
+   * than an INT64 timestamp (INT96 files carry no usable statistics).
+   */
+  static java.time.Instant earliestEnteredAt(ParquetMetadata footer) {
+    MessageType schema = footer.getFileMetaData().getSchema();
+    if (!schema.containsField("entered_at")) {
+      return null;
+    }
+    Type type = schema.getType("entered_at");
+    if (!type.isPrimitive()
+        || type.asPrimitiveType().getPrimitiveTypeName()
+            != org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT64
+        || !(type.getLogicalTypeAnnotation()
+            instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation timestamp)) {
+      return null;
+    }
+    Long min = null;
+    for (var block : footer.getBlocks()) {
+      if (block.getRowCount() == 0) {
+        continue;
+      }
+      org.apache.parquet.column.statistics.Statistics<?> stats = null;
+      for (var column : block.getColumns()) {
+        if (column.getPath().toDotString().equals("entered_at")) {
+          stats = column.getStatistics();
+        }
+      }
+      if (stats == null
+          || stats.isEmpty()
+          || !stats.isNumNullsSet()
+          || stats.getNumNulls() > 0
+          || !stats.hasNonNullValue()) {
+        return null;
+      }
+      long blockMin = ((Number) stats.genericGetMin()).longValue();
+      min = min == null ? blockMin : Math.min(min, blockMin);
+    }
+    if (min == null) {
+      return null;
+    }
+    return switch (timestamp.getUnit()) {
+      case MILLIS -> java.time.Instant.ofEpochMilli(min);
+      case MICROS -> dev.funnel.calendar.FunnelCalendar.toInstant(min);
+      // Floored to the microsecond, as the reader floors the values themselves.
+      case NANOS -> dev.funnel.calendar.FunnelCalendar.toInstant(Math.floorDiv(min, 1000L));
+    };
   }
 
   private static ParquetMetadata footer(FileSystem fs, Configuration hadoop, Path file) {

@@ -83,7 +83,7 @@ public final class NightlyJob {
     try (OutputLock lock =
         OutputLock.acquire(hadoop, request.output(), runId, request.lockWait())) {
       TablePublisher.recover(hadoop, request.output());
-      return runLocked(request, runId);
+      return runLocked(request, runId, lock);
     }
   }
 
@@ -92,7 +92,7 @@ public final class NightlyJob {
     return TABLES.stream().filter(t -> t.core() || !request.coreOnly()).toList();
   }
 
-  private RunResult runLocked(RunRequest request, String runId) {
+  private RunResult runLocked(RunRequest request, String runId, OutputLock lock) {
     long started = System.nanoTime();
     Progress progress = new Progress();
     SparkContext sc = spark.sparkContext();
@@ -144,6 +144,7 @@ public final class NightlyJob {
               totals.leads(),
               publisher.rowCounts(),
               (System.nanoTime() - started) / 1e9);
+      lock.verifyHeld(); // a run whose lease ran out must not publish over its successor
       publisher.publish();
       progress.done("publish");
       PartitionRetention.apply(
@@ -157,7 +158,7 @@ public final class NightlyJob {
           spark.sparkContext().hadoopConfiguration(),
           request.output(),
           request.asOf(),
-          manifest(request, runId, result, progress));
+          manifest(request, runId, result, progress, input.files()));
       return result;
     } catch (RuntimeException e) {
       publisher.abandon();
@@ -174,7 +175,11 @@ public final class NightlyJob {
   }
 
   private Map<String, Object> manifest(
-      RunRequest request, String runId, RunResult result, Progress progress) {
+      RunRequest request,
+      String runId,
+      RunResult result,
+      Progress progress,
+      java.util.List<dev.funnel.io.InputFile> inputFiles) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("funnel", config.name());
     m.put("as_of", request.asOf().toString());
@@ -193,6 +198,8 @@ public final class NightlyJob {
     m.put("seconds", Math.round(result.seconds() * 10) / 10.0);
     m.put("phases", progress.phases());
     m.put("finished_at", Instant.now().toString());
+    // What this run read, so that a later backfill --changed-since finds the days to re-run.
+    m.put("input_files", inputFiles.stream().map(dev.funnel.io.InputFile::toManifest).toList());
     return m;
   }
 }

@@ -52,7 +52,8 @@ public final class ConversionCells {
             countTrue("is_converted").as("converted"),
             countTrue("is_won").as("won"),
             countTrue("is_lost").as("lost"),
-            sum(when(col("is_won"), col("lead_amount")).otherwise(lit(0.0))).as("won_amount"));
+            Amounts.sumOf(when(col("is_won"), col("lead_amount")).otherwise(lit(0.0)))
+                .as("won_amount"));
   }
 
   /**

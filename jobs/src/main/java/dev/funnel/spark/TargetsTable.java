@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
 
 import dev.funnel.calendar.FunnelCalendar;
 import dev.funnel.config.FunnelConfig;
@@ -52,7 +51,7 @@ public final class TargetsTable {
           firstVisits
               .where(col("stage_code").equalTo(config.stages().code(target.stage())))
               .groupBy(col(periodColumn))
-              .agg(count(lit(1)).as("leads"), sum(col("lead_amount")).as("amount"))
+              .agg(count(lit(1)).as("leads"), Amounts.sumOf(col("lead_amount")).as("amount"))
               .collectAsList()) {
         double actual =
             target.kind() == TargetDefinition.Kind.LEADS ? r.getLong(1) : r.getDouble(2);

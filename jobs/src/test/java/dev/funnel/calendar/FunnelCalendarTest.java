@@ -79,4 +79,20 @@ class FunnelCalendarTest {
     assertEquals(-1, FunnelCalendar.toMicros(before));
     assertEquals(before, FunnelCalendar.toInstant(-1));
   }
+
+  @Test
+  void theNightlyDefaultIsYesterdayInTheFunnelsZone() {
+    // 23:30 UTC on 1 January is already 00:30 on 2 January in Berlin (UTC+1 in winter).
+    Instant lateEvening = Instant.parse("2026-01-01T23:30:00Z");
+    assertEquals(
+        LocalDate.parse("2026-01-01"),
+        new FunnelCalendar(ZoneId.of("Europe/Berlin")).yesterday(lateEvening));
+    assertEquals(
+        LocalDate.parse("2025-12-31"), new FunnelCalendar(ZoneId.of("UTC")).yesterday(lateEvening));
+    // Summer (UTC+2): 22:30 UTC on 30 June is 00:30 on 1 July in Berlin.
+    assertEquals(
+        LocalDate.parse("2026-06-30"),
+        new FunnelCalendar(ZoneId.of("Europe/Berlin"))
+            .yesterday(Instant.parse("2026-06-30T22:30:00Z")));
+  }
 }
