@@ -29,7 +29,11 @@ import picocli.CommandLine.Option;
         "Write the weekly report (HTML, Markdown, JSON) under OUTPUT/reports/ from the tables of"
             + " the latest run in the week; optionally mail it.")
 public final class ReportCommand implements Callable<Integer> {
-  @Option(names = "--config", required = true, description = "Funnel configuration (YAML).")
+  @Option(
+      names = "--config",
+      description =
+          "Funnel configuration (YAML); default: the one the latest run kept in"
+              + " OUTPUT/_runs/funnel.yaml.")
   Path config;
 
   @Option(
@@ -59,14 +63,24 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    FunnelConfig funnel = ConfigLoader.load(config);
+    FunnelConfig funnel =
+        config != null
+            ? ConfigLoader.load(config)
+            : dev.funnel.io.ConfigSource.kept(
+                new org.apache.hadoop.conf.Configuration(), output.toString());
+    if (funnel == null) {
+      throw ConfigException.of(
+          "no --config given and %s has no %s (run keeps its configuration there): pass --config",
+          output, dev.funnel.io.ConfigSource.RUN_CONFIG);
+    }
     ReportWeek reportWeek =
         week == null ? ReportWeek.lastComplete(Clock.systemUTC(), funnel.zone()) : week;
     List<InternetAddress> recipients = null;
     if (mailTo != null && !mailTo.isEmpty()) {
       if (funnel.smtp() == null) {
         throw ConfigException.of(
-            "--mail-to needs an 'smtp' section in the configuration %s", config);
+            "--mail-to needs an 'smtp' section in the configuration %s",
+            config != null ? config : output + "/" + dev.funnel.io.ConfigSource.RUN_CONFIG);
       }
       try {
         recipients = ReportMailer.recipients(String.join(",", mailTo));

@@ -78,6 +78,7 @@ public final class RunCommand implements Callable<Integer> {
           new RunRequest(
               input, output, asOf, java.time.Duration.ofSeconds(waitForLockSeconds), coreOnly);
       RunResult result = new NightlyJob(spark, funnel).run(request);
+      dev.funnel.io.ConfigSource.keep(spark.sparkContext().hadoopConfiguration(), config, output);
       RunSummary.print(spark, funnel, request, result, System.out);
       if (report) {
         dev.funnel.report.WeeklyReports.Written written =

@@ -190,6 +190,21 @@ class ReportCommandTest {
     assertTrue(page.contains("data known through 29 Jan 2025 (Europe/Berlin)"), page);
     assertTrue(Files.exists(tmp.resolve("out/reports/2025-W05.md")));
     assertTrue(Files.exists(tmp.resolve("out/reports/2025-W05.json")));
+
+    // The run kept its configuration, so the issue's `report --output DIR --week W` needs no
+    // --config.
+    assertEquals(Files.readString(config), Files.readString(tmp.resolve("out/_runs/funnel.yaml")));
+    Files.delete(html);
+    ChildJvm.Result report =
+        ChildJvm.run(
+            tmp.resolve("logs-report"),
+            "report",
+            "--output",
+            tmp.resolve("out").toString(),
+            "--week",
+            "2025-W05");
+    assertEquals(0, report.exitCode(), report.stderr());
+    assertTrue(Files.readString(html).contains("No flags this week"));
   }
 
   @Test
