@@ -50,7 +50,7 @@ class NightlyDefaultTest {
     List<String> manifests;
     try (Stream<Path> files = Files.list(tmp.resolve("out/_runs"))) {
       manifests =
-          files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList();
+          files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).toList();
     }
     assertEquals(1, manifests.size(), manifests.toString());
     assertTrue(
