@@ -55,7 +55,10 @@ class ChangePointTest {
     assertEquals(0.029734168270778107, r.adjustedP(), 1e-9);
   }
 
-  /** Joint upper tails P(X ≥ c, Y ≥ c): closed forms and Owen's T values computed in Python. */
+  /**
+   * Joint upper tails P(X ≥ c, Y ≥ c): closed forms, and {@code ∫_c^∞ φ(x)·Q((c − ρx)/√(1−ρ²)) dx}
+   * integrated by mpmath's quad at 30 digits (a different formula from the code's Owen's T).
+   */
   @Test
   void upperOrthantMatchesIndependentValues() {
     // c = 0: 1/4 + arcsin(ρ)/(2π) = 1/3 at ρ = 0.5.
@@ -70,6 +73,8 @@ class ChangePointTest {
     // Deep tails, to relative accuracy 1e-6.
     assertEquals(1, ChangePoint.upperOrthant(3.719, 0.9) / 3.644904695050845e-05, 1e-6);
     assertEquals(1, ChangePoint.upperOrthant(4.0, 0.3) / 6.773600595342649e-08, 1e-6);
+    assertEquals(1, ChangePoint.upperOrthant(4.5, 0.99) / 2.5101899430338340e-06, 1e-6);
+    assertEquals(1, ChangePoint.upperOrthant(3.8, 0.97) / 4.4757535180209115e-05, 1e-6);
   }
 
   /** Between p (identical tests) and Bonferroni (independent ones). */
