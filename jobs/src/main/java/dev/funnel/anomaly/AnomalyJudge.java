@@ -84,6 +84,8 @@ public final class AnomalyJudge {
   private final List<Pending> family = new ArrayList<>();
   private final List<Check> other = new ArrayList<>();
   private final Map<CellKey, ConversionState> conversions = new HashMap<>();
+  // Each conversion cell's leave-one-out residuals of its untrimmed baseline weeks.
+  private final Map<CellKey, List<ConversionCurve.Residual>> spread = new HashMap<>();
   private Map<CellKey, Map<LocalDate, WeekFacts>> facts = Map.of();
 
   private AnomalyJudge(Context context, AnomalyHistory history) {
@@ -245,12 +247,27 @@ public final class AnomalyJudge {
             candidatesBefore(latestMature),
             excluded,
             chosen -> conversionLeaveOneOut(cell, weeks, chosen));
-    List<ConversionCurve.Week> baseWeeks = new ArrayList<>();
-    for (LocalDate w : base) {
-      WeekFacts f = week(weeks, cell, w);
-      baseWeeks.add(new ConversionCurve.Week(f.entered(), f.delayBins()));
+    conversions.put(
+        cell, judgedAgainst(cell, weeks, ConversionCurve.of(curveWeeks(cell, weeks, base)), base));
+    // The spread is measured on the baseline before re-judging set suspect weeks aside: trimming
+    // the widest weeks would make the funnel look calmer than it is.
+    List<LocalDate> untrimmed = new ArrayList<>();
+    for (LocalDate w : candidatesBefore(latestMature)) {
+      if (!excluded.contains(w) && untrimmed.size() < settings.baselinePeriods()) {
+        untrimmed.add(w);
+      }
     }
-    conversions.put(cell, judgedAgainst(cell, weeks, ConversionCurve.of(baseWeeks), base));
+    spread.put(cell, ConversionCurve.of(curveWeeks(cell, weeks, untrimmed)).residuals());
+  }
+
+  private static List<ConversionCurve.Week> curveWeeks(
+      CellKey cell, Map<LocalDate, WeekFacts> weeks, List<LocalDate> chosen) {
+    List<ConversionCurve.Week> out = new ArrayList<>();
+    for (LocalDate w : chosen) {
+      WeekFacts f = week(weeks, cell, w);
+      out.add(new ConversionCurve.Week(f.entered(), f.delayBins()));
+    }
+    return out;
   }
 
   /** The cell's judged weeks against a baseline curve. */
@@ -268,8 +285,8 @@ public final class AnomalyJudge {
 
   /**
    * Replaces each conversion cell's own overdispersion, noisy from a few baseline weeks, with the
-   * one estimated across the cells of its stage ({@link StageOverdispersion}), and re-judges its
-   * weeks with it.
+   * one estimated across the cells of its stage ({@link StageOverdispersion}), the shared variation
+   * at least the funnel's (every stage's cells together), and re-judges its weeks.
    */
   private void shareOverdispersion(List<CellKey> cells) {
     Map<String, List<CellKey>> byStage = new java.util.LinkedHashMap<>();
@@ -278,12 +295,19 @@ public final class AnomalyJudge {
         byStage.computeIfAbsent(cell.stage(), k -> new ArrayList<>()).add(cell);
       }
     }
+    List<List<ConversionCurve.Residual>> funnel = new ArrayList<>();
+    for (List<CellKey> stage : byStage.values()) {
+      for (CellKey cell : stage) {
+        funnel.add(spread.get(cell));
+      }
+    }
+    double funnelShared = StageOverdispersion.sharedRelativeVariance(funnel);
     for (List<CellKey> stage : byStage.values()) {
       List<List<ConversionCurve.Residual>> residuals = new ArrayList<>();
       for (CellKey cell : stage) {
-        residuals.add(conversions.get(cell).curve().residuals());
+        residuals.add(spread.get(cell));
       }
-      double[] phi = StageOverdispersion.of(residuals);
+      double[] phi = StageOverdispersion.of(residuals, funnelShared);
       for (int i = 0; i < stage.size(); i++) {
         CellKey cell = stage.get(i);
         ConversionState s = conversions.get(cell);

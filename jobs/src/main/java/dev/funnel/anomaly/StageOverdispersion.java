@@ -23,6 +23,10 @@ import org.apache.commons.math3.special.Gamma;
  * excess is beyond the prior's upper 5% ({@code u/s0² > F_{0.95}(d, d0)}) is taken to vary on its
  * own and keeps {@code u} unmoderated.
  *
+ * <p>The shared variation of one stage rests on its few baseline weeks only (every cell sees the
+ * same weekly factors), so a stage whose weeks happened to be calm would be believed calmer than
+ * the funnel: its τ² is at least the one estimated over every stage's cells together.
+ *
  * <p>A cell's φ is {@code max(1, ũ · Σ_b(Var_b + τ²E_b²) / Σ_b Var_b)}: the model's inflation of
  * its baseline weeks times its moderated excess. With fewer than three cells there is no spread to
  * fit, and each cell keeps its own {@code max(1, mean_b (O_b − E_b)²/Var_b)}.
@@ -33,10 +37,13 @@ public final class StageOverdispersion {
   /** The fitted prior of the cells' excess: degrees of freedom (possibly infinite) and scale. */
   public record Prior(double df, double scale) {}
 
-  /** The φ of each cell (same order), from its baseline residuals. */
-  public static double[] of(List<List<ConversionCurve.Residual>> cells) {
+  /**
+   * The φ of each cell (same order), from its baseline residuals, the shared relative variance
+   * being at least {@code minimumShared} (the funnel's, see {@link #sharedRelativeVariance}).
+   */
+  public static double[] of(List<List<ConversionCurve.Residual>> cells, double minimumShared) {
     double[] phi = new double[cells.size()];
-    double tau2 = sharedRelativeVariance(cells);
+    double tau2 = Math.max(minimumShared, sharedRelativeVariance(cells));
     double[] u = new double[cells.size()];
     int[] df = new int[cells.size()];
     double[] inflation = new double[cells.size()];

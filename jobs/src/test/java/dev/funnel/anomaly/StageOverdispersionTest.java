@@ -75,10 +75,33 @@ class StageOverdispersionTest {
       }
       cells.add(cell);
     }
-    double[] phi = StageOverdispersion.of(cells);
+    double[] phi = StageOverdispersion.of(cells, 0);
     for (int c = 0; c < u.length; c++) {
       assertEquals(expected[c], phi[c], 1e-9, "cell " + c);
     }
+  }
+
+  /**
+   * The funnel's shared variation is a floor. Three cells of four weeks with (O − E)² = Var = 1,
+   * two with E² = 1 and one with E² = 100: alone their τ² is 0, every u is 1 and φ = s0² =
+   * 2·e^{−ψ(2)} = 1.3104399 for all. With the funnel's τ² = 0.01: u = 1/1.01, 1/1.01, 1/2,
+   * inflation 1.01, 1.01, 2, an infinite d0 and s0² = 1.0332201, so φ = 1.0435523, 1.0435523,
+   * 2.0664402 (mpmath): the large cell widens.
+   */
+  @Test
+  void theFunnelsSharedVariationIsAFloor() {
+    List<List<ConversionCurve.Residual>> cells = new ArrayList<>();
+    for (double e2 : new double[] {1, 1, 100}) {
+      cells.add(List.of(r(1, 1, e2), r(1, 1, e2), r(1, 1, e2), r(1, 1, e2)));
+    }
+    double[] alone = StageOverdispersion.of(cells, 0);
+    double[] floored = StageOverdispersion.of(cells, 0.01);
+    for (int c = 0; c < 3; c++) {
+      assertEquals(1.31043985163220714, alone[c], 1e-8);
+    }
+    assertEquals(1.04355229599020350, floored[0], 1e-8);
+    assertEquals(1.04355229599020350, floored[1], 1e-8);
+    assertEquals(2.06644019007961089, floored[2], 1e-8);
   }
 
   /** Two cells: no spread to fit, each keeps its own max(1, mean (O − E)²/Var). */
@@ -86,7 +109,7 @@ class StageOverdispersionTest {
   void fewCellsKeepTheirOwnPhi() {
     double[] phi =
         StageOverdispersion.of(
-            List.of(List.of(r(30, 10, 400), r(10, 10, 400)), List.of(r(2, 5, 100))));
+            List.of(List.of(r(30, 10, 400), r(10, 10, 400)), List.of(r(2, 5, 100))), 0);
     assertEquals(2, phi[0], 1e-15);
     assertEquals(1, phi[1], 0);
   }
@@ -135,7 +158,7 @@ class StageOverdispersionTest {
         }
         cells.add(cell);
       }
-      double[] phi = StageOverdispersion.of(cells);
+      double[] phi = StageOverdispersion.of(cells, 0);
       for (int c = 0; c < n.length; c++) {
         double z = diffs[8][c] / Math.sqrt(phi[c] * n[c] * p * (1 - p));
         below[c] += z < z95 ? 1 : 0;
