@@ -21,6 +21,8 @@ public final class SparkTestSession {
               .config("spark.ui.enabled", "false")
               .config("spark.sql.shuffle.partitions", "4")
               .config("spark.default.parallelism", "4")
+              // Delta rebuilds a table's state in 50 partitions by default: slow for tiny tables.
+              .config("spark.databricks.delta.snapshotPartitions", "2")
               .getOrCreate();
     }
     return session;
