@@ -286,6 +286,51 @@ class DeltaOutputTest {
   }
 
   @Test
+  void anOutputKeepsItsFormatARunInTheOtherOneRefusesWithExitCode2() {
+    RuntimeException deltaOnParquet =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                new NightlyJob(spark, delta)
+                    .run(new RunRequest(afterInput, parquetOut.toString(), DAY2)));
+    assertEquals(ExitCodes.USAGE, ExitCodes.of(deltaOnParquet));
+    assertTrue(
+        deltaOnParquet.getMessage().startsWith("key 'output_format' is delta, but "),
+        deltaOnParquet.getMessage());
+    assertTrue(deltaOnParquet.getMessage().contains("holds Parquet partitions"));
+    RuntimeException parquetOnDelta =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                new NightlyJob(spark, Funnels.withAgreement())
+                    .run(new RunRequest(afterInput, deltaOut.toString(), DAY2)));
+    assertEquals(ExitCodes.USAGE, ExitCodes.of(parquetOnDelta));
+    assertTrue(
+        parquetOnDelta.getMessage().contains("is a Delta table"), parquetOnDelta.getMessage());
+    for (String table : tables) {
+      assertEquals(versionsAfterRepeat.get(table), history(deltaOut, table).count(), table);
+    }
+    assertFalse(Files.exists(parquetOut.resolve("_staging")), "nothing staged");
+    assertFalse(Files.exists(deltaOut.resolve("_lock")), "lock released");
+  }
+
+  /** Every Delta table has exactly the declared columns and types of {@code schemas/}. */
+  @Test
+  void theDeltaTablesHaveTheDeclaredSchemas() {
+    for (String table : tables) {
+      var declared =
+          Schemas.WITH_DIMENSION_COLUMNS.contains(table)
+              ? Schemas.load(table, Funnels.withAgreement().dimensions())
+              : Schemas.load(table);
+      var written = spark.read().format("delta").load(deltaOut.resolve(table).toString()).schema();
+      assertEquals(
+          Arrays.stream(declared.fields()).map(f -> f.name() + " " + f.dataType()).toList(),
+          Arrays.stream(written.fields()).map(f -> f.name() + " " + f.dataType()).toList(),
+          table);
+    }
+  }
+
+  @Test
   void retentionDeletesOldStageVisitsDaysWithADeltaDelete() throws IOException {
     Path output = tmp.resolve("retention");
     copyTree(pristine, output);
