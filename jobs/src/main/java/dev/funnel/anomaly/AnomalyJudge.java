@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleFunction;
+import java.util.function.DoubleUnaryOperator;
 import java.util.function.Function;
 
 /**
@@ -147,6 +148,7 @@ public final class AnomalyJudge {
     for (CellKey cell : cells) {
       prepareConversion(cell, facts.get(cell));
     }
+    shareOverdispersion(cells);
     for (CellKey cell : cells) {
       Map<LocalDate, WeekFacts> weeks = facts.get(cell);
       conversionTests(cell);
@@ -248,7 +250,12 @@ public final class AnomalyJudge {
       WeekFacts f = week(weeks, cell, w);
       baseWeeks.add(new ConversionCurve.Week(f.entered(), f.delayBins()));
     }
-    ConversionCurve curve = ConversionCurve.of(baseWeeks);
+    conversions.put(cell, judgedAgainst(cell, weeks, ConversionCurve.of(baseWeeks), base));
+  }
+
+  /** The cell's judged weeks against a baseline curve. */
+  private ConversionState judgedAgainst(
+      CellKey cell, Map<LocalDate, WeekFacts> weeks, ConversionCurve curve, List<LocalDate> base) {
     List<Expectation> judged = new ArrayList<>();
     long recent = 0;
     for (LocalDate w : conversionWeeks) {
@@ -256,7 +263,35 @@ public final class AnomalyJudge {
       judged.add(curve.expect(f.ageBins(), f.fullAge(), f.converted()));
       recent += f.entered();
     }
-    conversions.put(cell, new ConversionState(curve, judged, recent, base));
+    return new ConversionState(curve, judged, recent, base);
+  }
+
+  /**
+   * Replaces each conversion cell's own overdispersion, noisy from a few baseline weeks, with the
+   * one estimated across the cells of its stage ({@link StageOverdispersion}), and re-judges its
+   * weeks with it.
+   */
+  private void shareOverdispersion(List<CellKey> cells) {
+    Map<String, List<CellKey>> byStage = new java.util.LinkedHashMap<>();
+    for (CellKey cell : cells) {
+      if (conversions.containsKey(cell)) {
+        byStage.computeIfAbsent(cell.stage(), k -> new ArrayList<>()).add(cell);
+      }
+    }
+    for (List<CellKey> stage : byStage.values()) {
+      List<List<ConversionCurve.Residual>> residuals = new ArrayList<>();
+      for (CellKey cell : stage) {
+        residuals.add(conversions.get(cell).curve().residuals());
+      }
+      double[] phi = StageOverdispersion.of(residuals);
+      for (int i = 0; i < stage.size(); i++) {
+        CellKey cell = stage.get(i);
+        ConversionState s = conversions.get(cell);
+        conversions.put(
+            cell,
+            judgedAgainst(cell, facts.get(cell), s.curve().withOverdispersion(phi[i]), s.base()));
+      }
+    }
   }
 
   private static double[] conversionLeaveOneOut(
@@ -343,7 +378,7 @@ public final class AnomalyJudge {
               rateCheck(
                   AnomalyKind.CONVERSION_DROP, cell, start, "conversion_rate", p, drop.adjustedP()),
               Expectation.pool(s.weeks()),
-              drop.suffixes(),
+              drop::perTestLevel,
               dropWeeks.subList(drop.start(), dropWeeks.size()),
               q ->
                   String.format(
@@ -410,7 +445,7 @@ public final class AnomalyJudge {
         new Pending(
             rateCheck(AnomalyKind.LAX_GATE, cell, from, "pass_rate", fp, p),
             all,
-            conversionWeeks.size(),
+            level -> level / conversionWeeks.size(),
             laxWeeks.subList(start, laxWeeks.size()),
             q ->
                 String.format(
@@ -505,7 +540,7 @@ public final class AnomalyJudge {
         new Pending(
             c,
             Expectation.pool(atFloor),
-            r.suffixes(),
+            r::perTestLevel,
             List.of(),
             q ->
                 String.format(
@@ -686,6 +721,9 @@ public final class AnomalyJudge {
     if (best == null) {
       return;
     }
+    // Log-rank suffixes share their risk sets with the baseline, so their correlations are not the
+    // simple nested ones: Bonferroni over the suffixes tried.
+    int suffixes = tried;
     LogRank.Result r = best;
     int start = bestStart;
     LocalDate from = conversionWeeks.get(start);
@@ -739,7 +777,7 @@ public final class AnomalyJudge {
             c,
             new Expectation(
                 all.recentAtStart(), all.observed(), all.expected(), all.variance() * phi, 0),
-            tried,
+            level -> level / suffixes,
             slowWeeks.subList(start, slowWeeks.size()),
             q ->
                 String.format(
@@ -870,7 +908,7 @@ public final class AnomalyJudge {
         new Pending(
             c,
             Expectation.pool(judged),
-            r.suffixes(),
+            r::perTestLevel,
             volumeWeeks.subList(r.start(), volumeWeeks.size()),
             q ->
                 String.format(
@@ -1144,7 +1182,7 @@ public final class AnomalyJudge {
         new Pending(
             check,
             Expectation.pool(judged),
-            used.suffixes(),
+            used::perTestLevel,
             slaWeeks.subList(used.start(), slaWeeks.size()),
             q ->
                 String.format(
@@ -1289,7 +1327,7 @@ public final class AnomalyJudge {
   private record Pending(
       Check check,
       Expectation whole,
-      int suffixes,
+      DoubleUnaryOperator perTestLevel,
       List<Check> weeks,
       DoubleFunction<String> message) {}
 
@@ -1333,7 +1371,7 @@ public final class AnomalyJudge {
                   severity,
                   flagged ? f.message().apply(q[i]) : notFlagged(f.check(), q[i]));
       Expectation w = f.whole();
-      double perTest = threshold / Math.max(1, f.suffixes());
+      double perTest = f.perTestLevel().applyAsDouble(threshold);
       Double effect =
           w.expected() > 0 && w.variance() > 0
               ? (-ChangePoint.quantile(perTest) + zPower) * Math.sqrt(w.variance()) / w.expected()

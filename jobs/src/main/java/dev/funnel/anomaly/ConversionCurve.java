@@ -14,11 +14,14 @@ public final class ConversionCurve {
   private final double[] cumulativeBefore;
   private final long[] delays;
   private final double overdispersion;
+  private final List<Residual> residuals;
 
-  private ConversionCurve(long leads, long[] delays, double overdispersion) {
+  private ConversionCurve(
+      long leads, long[] delays, double overdispersion, List<Residual> residuals) {
     this.leads = leads;
     this.delays = delays;
     this.overdispersion = overdispersion;
+    this.residuals = List.copyOf(residuals);
     this.cumulativeBefore = new double[delays.length + 1];
     long sum = 0;
     for (int k = 0; k < delays.length; k++) {
@@ -40,6 +43,15 @@ public final class ConversionCurve {
       return sum;
     }
   }
+
+  /**
+   * One baseline week judged against the others at full age (leave one out).
+   *
+   * @param squared {@code (O_b − E_b)²}
+   * @param variance {@code Var_b}, the binomial variance of that difference
+   * @param expectedSquared {@code E_b²}, which a relative variation of the week's rate scales
+   */
+  public record Residual(double squared, double variance, double expectedSquared) {}
 
   /**
    * The curve of the given mature weeks, with their overdispersion: each week is judged at full age
@@ -67,6 +79,7 @@ public final class ConversionCurve {
     }
     double sum = 0;
     int terms = 0;
+    List<Residual> residuals = new java.util.ArrayList<>();
     for (Week w : weeks) {
       long others = leads - w.leads();
       if (w.leads() == 0 || others == 0) {
@@ -78,10 +91,24 @@ public final class ConversionCurve {
         double diff = w.converted() - w.leads() * f;
         sum += diff * diff / var;
         terms++;
+        residuals.add(new Residual(diff * diff, var, w.leads() * f * w.leads() * f));
       }
     }
     double phi = terms == 0 ? 1 : Math.max(1, sum / terms);
-    return new ConversionCurve(leads, delays, phi);
+    return new ConversionCurve(leads, delays, phi, residuals);
+  }
+
+  /** The baseline weeks' leave-one-out residuals behind {@link #overdispersion()}. */
+  public List<Residual> residuals() {
+    return residuals;
+  }
+
+  /** The same curve with another overdispersion, for example one estimated across cells. */
+  public ConversionCurve withOverdispersion(double phi) {
+    if (!(phi >= 1)) {
+      throw new IllegalArgumentException("overdispersion " + phi + " is below 1");
+    }
+    return new ConversionCurve(leads, delays, phi, residuals);
   }
 
   /** Leads in the baseline. */

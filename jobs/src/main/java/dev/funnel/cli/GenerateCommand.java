@@ -61,8 +61,8 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(
       names = "--scenario",
       description =
-          "Preset: standard (about 500 leads a week, a year, 6% weekly variation) or long_cycle"
-              + " (about 300 leads a week, a year, median 50 days from creation to won, 6%)."
+          "Preset: standard (about 500 leads a week, a year, 6%% weekly variation) or long_cycle"
+              + " (about 300 leads a week, a year, median 50 days from creation to won, 6%%)."
               + " --leads, --months and --weekly-variation override its values.")
   String scenario;
 

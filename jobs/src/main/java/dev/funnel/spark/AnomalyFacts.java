@@ -104,7 +104,12 @@ public final class AnomalyFacts {
                     .and(col("week_start").geq(lit(Math.toIntExact(firstWeek.toEpochDay())))))
             .select(
                 col("stage"),
-                functions.array(pairs.toArray(Column[]::new)).as("pairs"),
+                // Only the pairs that apply (about four of the ten), before the fan-out to cells.
+                functions
+                    .filter(
+                        functions.array(pairs.toArray(Column[]::new)),
+                        p -> p.getField("code").isNotNull())
+                    .as("pairs"),
                 inline(Cohorts.cells(List.of(Grain.WEEK), config.dimensions())))
             .select(
                 col("stage"),
@@ -112,7 +117,6 @@ public final class AnomalyFacts {
                 col("dimension"),
                 col("dimension_value"),
                 functions.explode(col("pairs")).as("pair"))
-            .where(col("pair.code").isNotNull())
             .groupBy(
                 col("stage"),
                 col("dimension"),

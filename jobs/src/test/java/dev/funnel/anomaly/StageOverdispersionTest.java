@@ -1,0 +1,176 @@
+package dev.funnel.anomaly;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stage-wide overdispersion: hand-worked τ², limma's prior against values computed with mpmath
+ * (Python, 30 digits: digamma, trigamma, findroot), and a null simulation in which every cell's
+ * judged weeks are as rare below the 5% limit as they should be, the large cell included.
+ */
+class StageOverdispersionTest {
+
+  private static ConversionCurve.Residual r(double squared, double variance, double e2) {
+    return new ConversionCurve.Residual(squared, variance, e2);
+  }
+
+  /** τ² = ((30 − 10) + (10 − 10) + (5 − 5)) / (400 + 400 + 100) = 20/900. */
+  @Test
+  void sharedRelativeVarianceIsTheMomentEstimate() {
+    List<List<ConversionCurve.Residual>> cells =
+        List.of(List.of(r(30, 10, 400), r(10, 10, 400)), List.of(r(5, 5, 100)));
+    assertEquals(20.0 / 900, StageOverdispersion.sharedRelativeVariance(cells), 1e-15);
+    // Less spread than binomial: no negative variance.
+    assertEquals(0, StageOverdispersion.sharedRelativeVariance(List.of(List.of(r(1, 10, 400)))), 0);
+  }
+
+  /**
+   * u = (0.8, 1.3, 2.9, 0.5, 1.1) on (8, 8, 6, 8, 4) weeks: var(e) − mean ψ′(d/2) = 0.069654953, d0
+   * = 29.701362724, s0² = 1.264297828, moderated (1.165776651, 1.271873612, 1.539195263,
+   * 1.102118475, 1.244797391) (mpmath).
+   */
+  @Test
+  void priorMatchesLimmaComputedIndependently() {
+    double[] u = {0.8, 1.3, 2.9, 0.5, 1.1};
+    int[] df = {8, 8, 6, 8, 4};
+    StageOverdispersion.Prior p = StageOverdispersion.prior(u, df);
+    assertEquals(29.7013627240524374, p.df(), 1e-7);
+    assertEquals(1.26429782837588415, p.scale(), 1e-9);
+    assertEquals(2.45995294835230741, StageOverdispersion.trigammaInverse(0.5), 1e-10);
+    // Homogeneous cells: var(e) − ψ′(4) = −0.2764 < 0, d0 infinite, scale exp(mean e) = 1.150115.
+    StageOverdispersion.Prior h =
+        StageOverdispersion.prior(new double[] {0.9, 1.1, 1.0, 1.05}, new int[] {8, 8, 8, 8});
+    assertTrue(Double.isInfinite(h.df()));
+    // Commons Math's digamma is good to about 1e-8 here.
+    assertEquals(1.15011466921729054, h.scale(), 1e-8);
+    assertNull(StageOverdispersion.prior(new double[] {1, 2}, new int[] {8, 8}));
+  }
+
+  /**
+   * The moderated φ of five cells without shared variation (E² = 0, so τ² does not enter and the
+   * inflation is 1): each cell's u built from residuals with Var = 1, then φ = max(1, ũ).
+   */
+  @Test
+  void moderatedPhiOfFiveCells() {
+    double[] u = {0.8, 1.3, 2.9, 0.5, 1.1};
+    int[] df = {8, 8, 6, 8, 4};
+    double[] expected = {
+      1.16577665145732682,
+      1.27187361217668324,
+      1.53919526312093774,
+      1.10211847502571295,
+      1.24479739099343661
+    };
+    List<List<ConversionCurve.Residual>> cells = new ArrayList<>();
+    for (int c = 0; c < u.length; c++) {
+      List<ConversionCurve.Residual> cell = new ArrayList<>();
+      for (int w = 0; w < df[c]; w++) {
+        cell.add(r(u[c], 1, 0));
+      }
+      cells.add(cell);
+    }
+    double[] phi = StageOverdispersion.of(cells);
+    for (int c = 0; c < u.length; c++) {
+      assertEquals(expected[c], phi[c], 1e-9, "cell " + c);
+    }
+  }
+
+  /** Two cells: no spread to fit, each keeps its own max(1, mean (O − E)²/Var). */
+  @Test
+  void fewCellsKeepTheirOwnPhi() {
+    double[] phi =
+        StageOverdispersion.of(
+            List.of(List.of(r(30, 10, 400), r(10, 10, 400)), List.of(r(2, 5, 100))));
+    assertEquals(2, phi[0], 1e-15);
+    assertEquals(1, phi[1], 0);
+  }
+
+  /**
+   * A stage of 12 cells (one of 2,000 leads a week, the rest 40 to 150) sharing a weekly factor of
+   * 6% relative, plus one cell whose weeks vary on their own (φ = 4): 8 baseline weeks give
+   * residuals, then a ninth null week per cell is judged at the one-sided 5% limit with that cell's
+   * φ. Over 3,000 stages, every cell's rate stays near 5%. It fails without τ² (the large cell,
+   * true φ ≈ 8, would be judged with a φ near the small cells'), and without moderation's finite d0
+   * (the idiosyncratic cell would be shrunk to the others).
+   */
+  @Test
+  void nullWeeksAreRareInEveryCell() {
+    int[] n = {2000, 150, 120, 100, 90, 80, 70, 60, 50, 45, 40, 100};
+    double p = 0.4;
+    double tau = 0.06;
+    int idiosyncratic = 11;
+    double ownPhi = 4;
+    int stages = 3000;
+    int[] below = new int[n.length];
+    double sumPhiSmall = 0;
+    double sumSquaresSmall = 0;
+    double sumOwn = 0;
+    double sumSquaresOwn = 0;
+    SplittableRandom random = new SplittableRandom(7);
+    double z95 = -1.6448536269514722;
+    for (int s = 0; s < stages; s++) {
+      List<List<ConversionCurve.Residual>> cells = new ArrayList<>();
+      double[][] diffs = new double[9][];
+      for (int w = 0; w < 9; w++) {
+        double shared = tau * gaussian(random);
+        diffs[w] = new double[n.length];
+        for (int c = 0; c < n.length; c++) {
+          double e = n[c] * p;
+          double v = n[c] * p * (1 - p);
+          double extra = c == idiosyncratic ? Math.sqrt((ownPhi - 1) * v) * gaussian(random) : 0;
+          diffs[w][c] = e * shared + Math.sqrt(v) * gaussian(random) + extra;
+        }
+      }
+      for (int c = 0; c < n.length; c++) {
+        List<ConversionCurve.Residual> cell = new ArrayList<>();
+        for (int w = 0; w < 8; w++) {
+          double e = n[c] * p;
+          cell.add(r(diffs[w][c] * diffs[w][c], n[c] * p * (1 - p), e * e));
+        }
+        cells.add(cell);
+      }
+      double[] phi = StageOverdispersion.of(cells);
+      for (int c = 0; c < n.length; c++) {
+        double z = diffs[8][c] / Math.sqrt(phi[c] * n[c] * p * (1 - p));
+        below[c] += z < z95 ? 1 : 0;
+      }
+      sumPhiSmall += phi[5];
+      sumSquaresSmall += phi[5] * phi[5];
+      double own = StageOverdispersion.own(cells.get(5));
+      sumOwn += own;
+      sumSquaresOwn += own * own;
+    }
+    StringBuilder figures = new StringBuilder();
+    for (int c = 0; c < n.length; c++) {
+      figures.append(n[c]).append(": ").append((double) below[c] / stages).append("; ");
+    }
+    for (int c = 0; c < n.length; c++) {
+      // 5% with φ estimated (measured 3.8% to 5.8%): at most 6.5%. The cell that varies on its
+      // own is judged with its own u when it stands out (measured 8.1%; shrunk to the others
+      // without that rule, 12.3%).
+      double limit = c == idiosyncratic ? 0.09 : 0.065;
+      assertTrue((double) below[c] / stages <= limit, figures.toString());
+    }
+    double mean = sumPhiSmall / stages;
+    double sd = Math.sqrt(sumSquaresSmall / stages - mean * mean);
+    double ownMean = sumOwn / stages;
+    double ownSd = Math.sqrt(sumSquaresOwn / stages - ownMean * ownMean);
+    figures.append(
+        String.format(" phi of 80 leads: %.3f ± %.3f, own %.3f ± %.3f", mean, sd, ownMean, ownSd));
+    // A cell of 80 leads (true φ = 1 + 80·0.0036·0.4/0.6 = 1.192): its φ is less noisy than its
+    // own 8-week estimate (measured 1.319 ± 0.291 against 1.331 ± 0.469; the shared part is
+    // still estimated from 8 weekly factors).
+    assertTrue(sd < 0.75 * ownSd, figures.toString());
+  }
+
+  private static double gaussian(SplittableRandom random) {
+    double u = 1 - random.nextDouble();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
+  }
+}
