@@ -99,7 +99,8 @@ public final class BackfillCommand implements Callable<Integer> {
           spec.commandLine(), "the range is empty: " + first + " is after --to " + last);
     }
     SparkSession spark =
-        FunnelSpark.builder("funnel-backfill " + funnel.name(), master).getOrCreate();
+        FunnelSpark.builder("funnel-backfill " + funnel.name(), master, funnel.outputFormat())
+            .getOrCreate();
     try {
       Configuration hadoop = spark.sparkContext().hadoopConfiguration();
       Backfill backfill = new Backfill(hadoop, funnel, input, output, coreOnly);

@@ -2,6 +2,7 @@ package dev.funnel.cli;
 
 import dev.funnel.config.ConfigLoader;
 import dev.funnel.config.FunnelConfig;
+import dev.funnel.config.OutputFormat;
 import dev.funnel.evaluate.CaseMetrics;
 import dev.funnel.evaluate.EvaluationCase;
 import dev.funnel.evaluate.EvaluationPlan;
@@ -16,6 +17,7 @@ import dev.funnel.generate.InjectedAnomaly;
 import dev.funnel.generate.Scenario;
 import dev.funnel.io.PublishedTable;
 import dev.funnel.io.Schemas;
+import dev.funnel.io.TableStore;
 import dev.funnel.job.NightlyJob;
 import dev.funnel.job.RunRequest;
 import dev.funnel.spark.FunnelSpark;
@@ -145,7 +147,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         seedCount,
         cases.stream().map(EvaluationCase::kind).toList());
     SparkSession spark =
-        FunnelSpark.builder("funnel-evaluate", master)
+        FunnelSpark.builder("funnel-evaluate", master, funnel.outputFormat())
             .config("spark.sql.shuffle.partitions", "4")
             .getOrCreate();
     List<CaseMetrics> measured = new ArrayList<>();
@@ -219,7 +221,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     for (int weeks : plan.delays()) {
       LocalDate asOf = plan.asOf(weeks);
       job.run(new RunRequest(input, tables, asOf));
-      reports.add(new Report(weeks, asOf, flags(spark, tables, asOf)));
+      reports.add(
+          new Report(weeks, asOf, flags(TableStore.of(spark, tables, job.outputFormat()), asOf)));
     }
     if (!keep) {
       delete(dir);
@@ -227,20 +230,21 @@ public final class EvaluateCommand implements Callable<Integer> {
     return new SeedRun(seed, anomaly == null ? null : Injection.of(anomaly), reports);
   }
 
-  /** Every row of a run's anomalies table, read with the declared schema, by column name. */
+  /** {@link #flags(TableStore, LocalDate)} of a Parquet output (evaluate's own). */
   static List<Flag> flags(SparkSession spark, String tables, LocalDate asOf) {
-    if (!PublishedTable.exists(spark, tables, ANOMALIES, asOf)) {
+    return flags(TableStore.of(spark, tables, OutputFormat.PARQUET), asOf);
+  }
+
+  /** Every row of a run's anomalies table, read with the declared schema, by column name. */
+  static List<Flag> flags(TableStore tables, LocalDate asOf) {
+    if (!PublishedTable.exists(tables, ANOMALIES, asOf)) {
       throw new IllegalStateException(
           "the run wrote no anomalies table ("
-              + tables
-              + "/"
-              + ANOMALIES
-              + "/as_of="
-              + asOf
+              + tables.location(ANOMALIES, asOf)
               + " is missing): the nightly job has no anomaly phase to evaluate");
     }
     List<Row> rows =
-        PublishedTable.read(spark, tables, ANOMALIES, asOf)
+        PublishedTable.read(tables, ANOMALIES, asOf)
             .select("kind", "severity", "stage", "dimension", "dimension_value", "period_start")
             .collectAsList();
     List<Flag> flags = new ArrayList<>(rows.size());

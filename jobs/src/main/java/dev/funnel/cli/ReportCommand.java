@@ -89,7 +89,8 @@ public final class ReportCommand implements Callable<Integer> {
       }
     }
     SparkSession spark =
-        FunnelSpark.builder("funnel-report " + funnel.name(), master).getOrCreate();
+        FunnelSpark.builder("funnel-report " + funnel.name(), master, funnel.outputFormat())
+            .getOrCreate();
     WeeklyReports.Written written;
     try {
       written = write(spark, funnel, output, reportWeek);

@@ -72,7 +72,9 @@ public final class RunCommand implements Callable<Integer> {
         this.asOf != null
             ? this.asOf
             : new FunnelCalendar(funnel.zone()).yesterday(java.time.Instant.now());
-    SparkSession spark = FunnelSpark.builder("funnel-run " + funnel.name(), master).getOrCreate();
+    SparkSession spark =
+        FunnelSpark.builder("funnel-run " + funnel.name(), master, funnel.outputFormat())
+            .getOrCreate();
     try {
       RunRequest request =
           new RunRequest(

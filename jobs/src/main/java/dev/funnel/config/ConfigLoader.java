@@ -42,7 +42,8 @@ public final class ConfigLoader {
           "anomalies",
           "retention",
           ImportSection.KEY,
-          "smtp");
+          "smtp",
+          OutputFormat.KEY);
 
   /**
    * A column or dimension name: Unicode letters (with their combining marks), digits and
@@ -173,7 +174,8 @@ public final class ConfigLoader {
         targets,
         anomalies,
         Retention.parse(root.get("retention")),
-        SmtpConfig.parse(root.get("smtp")));
+        SmtpConfig.parse(root.get("smtp")),
+        OutputFormat.parse(root.get(OutputFormat.KEY)));
   }
 
   private static String sortedKeys() {

@@ -23,6 +23,7 @@ import java.util.List;
  * @param anomalies how the anomaly phase judges the funnel
  * @param retention how long stage_visits snapshots are kept
  * @param smtp where the weekly report is mailed from; null when not configured
+ * @param outputFormat how the output tables are stored (Parquet directories or Delta tables)
  */
 public record FunnelConfig(
     String name,
@@ -37,7 +38,8 @@ public record FunnelConfig(
     List<TargetDefinition> targets,
     AnomalySettings anomalies,
     Retention retention,
-    SmtpConfig smtp)
+    SmtpConfig smtp,
+    OutputFormat outputFormat)
     implements Serializable {
 
   /** Events before this instant are rejected as out of range. */

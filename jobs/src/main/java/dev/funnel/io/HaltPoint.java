@@ -18,11 +18,16 @@ package dev.funnel.io;
  *       there is one, and one of its staged directory into place).
  *   <li>{@code after-renames}: every partition is swapped in; the staging area (with the replaced
  *       partitions) is not yet removed.
+ *   <li>{@code between-commits:<n>} ({@code output_format: delta}, instead of the renames): the
+ *       n-th table's {@code replaceWhere} commit is done (1-based, tables in name order).
+ *   <li>{@code after-commits} (delta): every table is committed; the staging area is not yet
+ *       removed.
  *   <li>{@code after-publish}: the staging area is removed; the run manifest is not yet written.
  *   <li>{@code after-manifest}: the run manifest is written; the output lock is still held.
  * </ul>
  *
- * <p>The swap points are also reached when a later run finishes a swap that a crash interrupted.
+ * <p>The swap and commit points are also reached when a later run finishes a publication that a
+ * crash interrupted.
  */
 public final class HaltPoint {
   /** The system property naming the point at which to halt. */

@@ -2,60 +2,43 @@ package dev.funnel.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.DateTimeException;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Removes a table's old as-of partitions, through Hadoop's FileSystem (HDFS, object stores). */
+/**
+ * Removes a table's old as-of days: Parquet partition directories through Hadoop's FileSystem
+ * (HDFS, object stores), or a Delta {@code DELETE} of the old days (their files stay until the
+ * table is vacuumed, README).
+ */
 public final class PartitionRetention {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionRetention.class);
-  private static final String PREFIX = "as_of=";
 
   private PartitionRetention() {}
 
   /**
-   * Deletes {@code OUTPUT/<table>/as_of=D} for every D strictly before {@code asOf - keepDays};
-   * later partitions (the run's own, and any newer day's) and anything not named {@code
+   * Removes every day D of {@code table} strictly before {@code asOf - keepDays}; later days (the
+   * run's own, and any newer day's) and, in a Parquet output, anything not named {@code
    * as_of=YYYY-MM-DD} are left alone. Call it while holding the output lock, after the run's
    * publication. Returns the removed days, oldest first.
    */
   public static List<LocalDate> apply(
-      Configuration hadoop, String output, String table, LocalDate asOf, int keepDays) {
+      TableStore store, String table, LocalDate asOf, int keepDays) {
     if (keepDays < 0) {
       throw new IllegalArgumentException("keepDays must not be negative, got " + keepDays);
     }
     LocalDate oldestKept = asOf.minusDays(keepDays);
-    Path tableDir = new Path(output, table);
-    List<LocalDate> removed = new ArrayList<>();
+    List<LocalDate> removed;
     try {
-      FileSystem fs = tableDir.getFileSystem(hadoop);
-      if (!fs.exists(tableDir)) {
-        return removed;
-      }
-      List<FileStatus> partitions = new ArrayList<>(List.of(fs.listStatus(tableDir)));
-      partitions.sort((a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
-      for (FileStatus partition : partitions) {
-        LocalDate day = day(partition);
-        if (day != null && day.isBefore(oldestKept)) {
-          if (!fs.delete(partition.getPath(), true)) {
-            throw new IOException("could not delete " + partition.getPath());
-          }
-          removed.add(day);
-        }
-      }
+      removed = store.deleteBefore(table, oldestKept);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot apply the retention of " + tableDir, e);
+      throw new UncheckedIOException("cannot apply the retention of " + store.tableDir(table), e);
     }
     if (!removed.isEmpty()) {
       LOG.info(
-          "removed {} {} partition(s) before {} (retention {} days): {}",
+          "removed {} {} day(s) before {} (retention {} days): {}",
           removed.size(),
           table,
           oldestKept,
@@ -65,15 +48,9 @@ public final class PartitionRetention {
     return removed;
   }
 
-  private static LocalDate day(FileStatus partition) {
-    String name = partition.getPath().getName();
-    if (!partition.isDirectory() || !name.startsWith(PREFIX)) {
-      return null;
-    }
-    try {
-      return LocalDate.parse(name.substring(PREFIX.length()));
-    } catch (DateTimeException e) {
-      return null;
-    }
+  /** {@link #apply(TableStore, String, LocalDate, int)} on a Parquet output. */
+  public static List<LocalDate> apply(
+      Configuration hadoop, String output, String table, LocalDate asOf, int keepDays) {
+    return apply(TableStore.parquetFiles(hadoop, output), table, asOf, keepDays);
   }
 }

@@ -1,19 +1,16 @@
 package dev.funnel.io;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.LocalDate;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
-/** Reads back one published partition of a table, with the table's declared schema. */
+/** Reads back one published day of a table, with the table's declared schema, in any format. */
 public final class PublishedTable {
   private PublishedTable() {}
 
-  /** A published table partition that does not exist. */
+  /** A published table day that does not exist. */
   public static final class MissingException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -22,28 +19,32 @@ public final class PublishedTable {
     }
   }
 
-  /** True when {@code OUTPUT/<table>/as_of=<asOf>} exists. */
-  public static boolean exists(SparkSession spark, String output, String table, LocalDate asOf) {
-    Path partition = TablePublisher.partition(new Path(output), table, asOf);
-    try {
-      FileSystem fs = partition.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      return fs.exists(partition);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot look for " + partition, e);
-    }
+  /** True when the store holds the day {@code asOf} of {@code table}. */
+  public static boolean exists(TableStore store, String table, LocalDate asOf) {
+    return store.exists(table, asOf);
   }
 
   /**
-   * The rows of {@code OUTPUT/<table>/as_of=<asOf>} read with {@code schemas/<table>.json}.
+   * The rows of the day {@code asOf} of {@code table} read with {@code schemas/<table>.json}.
    *
-   * @throws MissingException when the run wrote no such partition
+   * @throws MissingException when the run wrote no such day
    */
-  public static Dataset<Row> read(SparkSession spark, String output, String table, LocalDate asOf) {
-    Path partition = TablePublisher.partition(new Path(output), table, asOf);
-    if (!exists(spark, output, table, asOf)) {
+  public static Dataset<Row> read(TableStore store, String table, LocalDate asOf) {
+    return read(store, table, Schemas.load(table), asOf);
+  }
+
+  /**
+   * The rows of the day {@code asOf} of {@code table} read with the given declared schema (that of
+   * a table with dimension columns).
+   *
+   * @throws MissingException when the run wrote no such day
+   */
+  public static Dataset<Row> read(
+      TableStore store, String table, StructType schema, LocalDate asOf) {
+    if (!exists(store, table, asOf)) {
       throw new MissingException(
-          "the run wrote no " + table + " table: " + partition + " is missing");
+          "the run wrote no " + table + " table: " + store.location(table, asOf) + " is missing");
     }
-    return spark.read().schema(Schemas.load(table)).parquet(partition.toString());
+    return store.read(table, schema, List.of(asOf));
   }
 }

@@ -27,6 +27,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads what the weekly report needs from one run's published tables, through the declared schemas
@@ -49,12 +50,14 @@ public final class ReportTables {
   private final SparkSession spark;
   private final FunnelConfig config;
   private final Path output;
+  private final TableStore store;
 
-  /** A reader of the tables under {@code output}. */
+  /** A reader of the tables under {@code output}, stored in the configured output format. */
   public ReportTables(SparkSession spark, FunnelConfig config, String output) {
     this.spark = spark;
     this.config = config;
     this.output = new Path(output);
+    this.store = TableStore.of(spark, output, config.outputFormat());
   }
 
   /**
@@ -183,32 +186,22 @@ public final class ReportTables {
   }
 
   private Dataset<Row> breaches(LocalDate asOf) {
-    Path partition = partition(Schemas.SLA_BREACHES, asOf);
-    return spark
-        .read()
-        .schema(Schemas.load(Schemas.SLA_BREACHES, config.dimensions()))
-        .parquet(partition.toString());
+    return read(
+        Schemas.SLA_BREACHES, Schemas.load(Schemas.SLA_BREACHES, config.dimensions()), asOf);
   }
 
   private Dataset<Row> table(String table, LocalDate asOf) {
-    Path partition = partition(table, asOf);
-    return spark.read().schema(Schemas.load(table)).parquet(partition.toString());
+    return read(table, Schemas.load(table), asOf);
   }
 
-  private Path partition(String table, LocalDate asOf) {
-    Path partition = TablePublisher.partition(output, table, asOf);
-    try {
-      FileSystem fs = partition.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(partition)) {
-        throw InputException.of(
-            "the report needs table %s of the run as of %s, which is missing (%s does not exist;"
-                + " re-run that day without --core-only)",
-            table, asOf, partition);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + partition, e);
+  private Dataset<Row> read(String table, StructType schema, LocalDate asOf) {
+    if (!PublishedTable.exists(store, table, asOf)) {
+      throw InputException.of(
+          "the report needs table %s of the run as of %s, which is missing (%s does not exist;"
+              + " re-run that day without --core-only)",
+          table, asOf, store.location(table, asOf));
     }
-    return partition;
+    return store.read(table, schema, List.of(asOf));
   }
 
   private static <T> List<T> rows(Dataset<Row> rows, Function<Row, T> map) {

@@ -81,9 +81,11 @@ public final class TableDocs {
         .append(". Do not edit: change those files, then run\n")
         .append("     java -cp jobs/target/funnel.jar dev.funnel.io.TableDocs schemas -->\n\n")
         .append("Every table of the job: the input it reads and the outputs it writes under\n")
-        .append("`OUTPUT/<table>/as_of=YYYY-MM-DD/` (Parquet). For each: what one row is, the\n")
-        .append("columns that identify a row, and every column with its type, unit and meaning;\n")
-        .append("the meanings are the exact definitions the job computes (and its tests pin).\n\n");
+        .append("`OUTPUT/<table>/as_of=YYYY-MM-DD/` (Parquet; with `output_format: delta`, a\n")
+        .append("Delta table `OUTPUT/<table>/` partitioned by `as_of`). For each: what one row\n")
+        .append("is, the columns that identify a row, and every column with its type, unit and\n")
+        .append("meaning; the meanings are the exact definitions the job computes (and its tests\n")
+        .append("pin).\n\n");
     for (Iterator<String> it = tables.fieldNames(); it.hasNext(); ) {
       String table = it.next();
       md.append("- [`")

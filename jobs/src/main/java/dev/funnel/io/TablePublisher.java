@@ -17,11 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a run's tables so that readers never see a half-written partition. Each table is written
- * to {@code OUTPUT/_staging/<run>/<table>}; only when every table of the run is written are the
- * partitions {@code OUTPUT/<table>/as_of=YYYY-MM-DD} swapped in, one directory rename each. A
- * commit marker written before the swap lets the next run finish a swap that a crash interrupted;
- * staging left without a marker is discarded.
+ * Writes a run's tables so that readers never see a half-written day. Each table is written to
+ * {@code OUTPUT/_staging/<run>/<table>} (Parquet, whatever the output format); only when every
+ * table of the run is written are the days published by the {@link TableStore}: Parquet partitions
+ * {@code OUTPUT/<table>/as_of=YYYY-MM-DD} swapped in by one directory rename each, or one Delta
+ * {@code replaceWhere} commit per table. A commit marker written before publishing lets the next
+ * run finish a publication that a crash interrupted; staging left without a marker is discarded.
  */
 public final class TablePublisher {
   private static final Logger LOG = LoggerFactory.getLogger(TablePublisher.class);
@@ -30,22 +31,23 @@ public final class TablePublisher {
   static final String REPLACED = "_replaced";
 
   private final SparkSession spark;
+  private final TableStore store;
   private final FileSystem fs;
   private final Path output;
   private final LocalDate asOf;
   private final Path runDir;
   private final Map<String, Long> rowCounts = new LinkedHashMap<>();
 
-  /** A publisher for one run; {@code runId} must be unique among concurrent and past runs. */
-  public TablePublisher(SparkSession spark, String output, LocalDate asOf, String runId) {
+  /**
+   * A publisher for one run into {@code store}; {@code runId} must be unique among concurrent and
+   * past runs.
+   */
+  public TablePublisher(SparkSession spark, TableStore store, LocalDate asOf, String runId) {
     this.spark = spark;
-    this.output = new Path(output);
+    this.store = store;
+    this.output = store.output();
+    this.fs = store.fs;
     this.asOf = asOf;
-    try {
-      this.fs = this.output.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open output " + output, e);
-    }
     this.runDir = new Path(new Path(this.output, STAGING), runId);
   }
 
@@ -81,7 +83,7 @@ public final class TablePublisher {
     try {
       fs.create(new Path(runDir, COMMIT_MARKER), true).close();
       HaltPoint.reach("after-marker");
-      finish(fs, output, runDir, asOf);
+      finish(store, runDir, asOf);
       HaltPoint.reach("after-publish");
     } catch (IOException e) {
       throw new UncheckedIOException("publishing to " + output + " failed", e);
@@ -99,35 +101,42 @@ public final class TablePublisher {
   }
 
   /**
-   * Cleans up after runs that died: finishes swaps whose commit marker exists, discards staging
-   * without one. Call it while holding the output lock.
+   * Cleans up after runs that died in a Parquet output, without a Spark session: finishes swaps
+   * whose commit marker exists, discards staging without one. Call it while holding the output
+   * lock.
    */
   public static void recover(Configuration hadoop, String output) {
-    try {
-      Path root = new Path(output);
-      recover(root.getFileSystem(hadoop), root);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clean up after an earlier run in " + output, e);
-    }
+    recover(TableStore.parquetFiles(hadoop, output));
   }
 
-  private static void recover(FileSystem fs, Path output) throws IOException {
-    Path staging = new Path(output, STAGING);
-    if (!fs.exists(staging)) {
-      return;
-    }
-    for (FileStatus run : fs.listStatus(staging)) {
-      Path marker = new Path(run.getPath(), COMMIT_MARKER);
-      if (fs.exists(marker)) {
-        LOG.warn("finishing the publication of interrupted run {}", run.getPath().getName());
-        LocalDate day = LocalDate.parse(readAsOf(run.getPath().getName()));
-        finish(fs, output, run.getPath(), day);
-      } else {
-        LOG.warn("discarding the staged tables of interrupted run {}", run.getPath().getName());
-        fs.delete(run.getPath(), true);
+  /**
+   * Cleans up after runs that died: finishes the publication of runs whose commit marker exists
+   * (the rest of the swap, or every table's Delta commit again), discards staging without one. Call
+   * it while holding the output lock.
+   */
+  public static void recover(TableStore store) {
+    FileSystem fs = store.fs;
+    Path staging = new Path(store.output(), STAGING);
+    try {
+      if (!fs.exists(staging)) {
+        return;
       }
+      for (FileStatus run : fs.listStatus(staging)) {
+        Path marker = new Path(run.getPath(), COMMIT_MARKER);
+        if (fs.exists(marker)) {
+          LOG.warn("finishing the publication of interrupted run {}", run.getPath().getName());
+          LocalDate day = LocalDate.parse(readAsOf(run.getPath().getName()));
+          finish(store, run.getPath(), day);
+        } else {
+          LOG.warn("discarding the staged tables of interrupted run {}", run.getPath().getName());
+          fs.delete(run.getPath(), true);
+        }
+      }
+      deleteIfEmpty(fs, staging);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot clean up after an earlier run in " + store.output(), e);
     }
-    deleteIfEmpty(fs, staging);
   }
 
   private static String readAsOf(String runId) {
@@ -135,39 +144,15 @@ public final class TablePublisher {
     return runId.substring(0, 10);
   }
 
-  private static void finish(FileSystem fs, Path output, Path runDir, LocalDate asOf)
-      throws IOException {
-    Path replaced = new Path(runDir, REPLACED);
-    int renames = 0;
-    for (FileStatus staged : fs.listStatus(runDir)) {
-      String table = staged.getPath().getName();
-      if (!staged.isDirectory() || table.startsWith("_")) {
-        continue;
-      }
-      Path target = partition(output, table, asOf);
-      fs.mkdirs(target.getParent());
-      if (fs.exists(target)) {
-        fs.mkdirs(replaced);
-        rename(fs, target, new Path(replaced, table));
-        HaltPoint.reach("between-renames:" + ++renames);
-      }
-      rename(fs, staged.getPath(), target);
-      HaltPoint.reach("between-renames:" + ++renames);
-    }
-    HaltPoint.reach("after-renames");
-    fs.delete(runDir, true);
-    deleteIfEmpty(fs, runDir.getParent());
+  private static void finish(TableStore store, Path runDir, LocalDate asOf) throws IOException {
+    store.publishStaged(runDir, asOf);
+    store.fs.delete(runDir, true);
+    deleteIfEmpty(store.fs, runDir.getParent());
   }
 
   private static void deleteIfEmpty(FileSystem fs, Path dir) throws IOException {
     if (fs.exists(dir) && fs.listStatus(dir).length == 0) {
       fs.delete(dir, false);
-    }
-  }
-
-  private static void rename(FileSystem fs, Path from, Path to) throws IOException {
-    if (!fs.rename(from, to)) {
-      throw new IOException("could not rename " + from + " to " + to);
     }
   }
 }

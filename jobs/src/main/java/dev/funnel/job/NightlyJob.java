@@ -11,6 +11,7 @@ import dev.funnel.io.PartitionRetention;
 import dev.funnel.io.RunManifest;
 import dev.funnel.io.Schemas;
 import dev.funnel.io.TablePublisher;
+import dev.funnel.io.TableStore;
 import dev.funnel.spark.AnomalyTables;
 import dev.funnel.spark.EventCleaning;
 import dev.funnel.spark.LeadHistories;
@@ -82,9 +83,16 @@ public final class NightlyJob {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     try (OutputLock lock =
         OutputLock.acquire(hadoop, request.output(), runId, request.lockWait())) {
-      TablePublisher.recover(hadoop, request.output());
-      return runLocked(request, runId, lock);
+      TableStore store = TableStore.of(spark, request.output(), config.outputFormat());
+      store.checkLayout(TABLES.stream().map(OutputTable::name).toList());
+      TablePublisher.recover(store);
+      return runLocked(request, runId, lock, store);
     }
+  }
+
+  /** How this job stores its tables (the configuration's {@code output_format}). */
+  public dev.funnel.config.OutputFormat outputFormat() {
+    return config.outputFormat();
   }
 
   /** The tables a request writes, in order. */
@@ -92,7 +100,7 @@ public final class NightlyJob {
     return TABLES.stream().filter(t -> t.core() || !request.coreOnly()).toList();
   }
 
-  private RunResult runLocked(RunRequest request, String runId, OutputLock lock) {
+  private RunResult runLocked(RunRequest request, String runId, OutputLock lock, TableStore store) {
     long started = System.nanoTime();
     Progress progress = new Progress();
     SparkContext sc = spark.sparkContext();
@@ -110,7 +118,7 @@ public final class NightlyJob {
                 EventCleaning.candidates(classified, config), config, asOf, partitions)
             .persist(StorageLevel.MEMORY_AND_DISK());
     Observation rowClasses = new Observation("row_classes");
-    TablePublisher publisher = new TablePublisher(spark, request.output(), request.asOf(), runId);
+    TablePublisher publisher = new TablePublisher(spark, store, request.asOf(), runId);
     try (RunContext run =
         new RunContext(
             spark,
@@ -148,11 +156,7 @@ public final class NightlyJob {
       publisher.publish();
       progress.done("publish");
       PartitionRetention.apply(
-          spark.sparkContext().hadoopConfiguration(),
-          request.output(),
-          Schemas.STAGE_VISITS,
-          request.asOf(),
-          config.retention().stageVisitsDays());
+          store, Schemas.STAGE_VISITS, request.asOf(), config.retention().stageVisitsDays());
       progress.done("retention");
       RunManifest.write(
           spark.sparkContext().hadoopConfiguration(),

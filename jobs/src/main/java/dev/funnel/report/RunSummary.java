@@ -4,14 +4,14 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.funnel.calendar.Grain;
 import dev.funnel.config.FunnelConfig;
+import dev.funnel.io.PublishedTable;
 import dev.funnel.io.Schemas;
-import dev.funnel.io.TablePublisher;
+import dev.funnel.io.TableStore;
 import dev.funnel.job.RunRequest;
 import dev.funnel.job.RunResult;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -28,6 +28,7 @@ public final class RunSummary {
       RunRequest request,
       RunResult result,
       PrintStream out) {
+    TableStore tables = TableStore.of(spark, request.output(), config.outputFormat());
     out.printf(
         Locale.ROOT,
         "%nFunnel %s as of %s (events before %s)%n",
@@ -50,7 +51,7 @@ public final class RunSummary {
             Schemas.STAGE_CONVERSION,
             Schemas.TIME_IN_STAGE,
             Schemas.REJECTED_EVENTS)) {
-      Path partition = TablePublisher.partition(new Path(request.output()), table, request.asOf());
+      String partition = tables.location(table, request.asOf());
       out.printf(
           Locale.ROOT,
           "  %-18s %,12d rows  %s%n",
@@ -58,24 +59,24 @@ public final class RunSummary {
           result.tableRows().getOrDefault(table, 0L),
           partition);
     }
-    printConversion(spark, config, request, out);
+    printConversion(tables, config, request, out);
     if (!request.coreOnly()) {
-      printAgreement(spark, config, request, out);
-      printAnomalies(spark, request, out);
+      printAgreement(tables, config, request, out);
+      printAnomalies(tables, request, out);
     }
     out.printf(Locale.ROOT, "Finished in %.1f s%n", result.seconds());
   }
 
   private static void printConversion(
-      SparkSession spark, FunnelConfig config, RunRequest request, PrintStream out) {
+      TableStore tables, FunnelConfig config, RunRequest request, PrintStream out) {
     List<Row> conversion =
-        new java.util.ArrayList<>(monthlyTotals(spark, request, Schemas.STAGE_CONVERSION));
+        new java.util.ArrayList<>(monthlyTotals(tables, request, Schemas.STAGE_CONVERSION));
     // Latest cohort first, stages in funnel order; a few rows, sorted on the driver.
     conversion.sort(
         java.util.Comparator.comparing((Row r) -> (java.sql.Date) r.getAs("cohort_start"))
             .reversed()
             .thenComparingInt(r -> config.stages().code(r.getAs("stage"))));
-    List<Row> times = monthlyTotals(spark, request, Schemas.TIME_IN_STAGE);
+    List<Row> times = monthlyTotals(tables, request, Schemas.TIME_IN_STAGE);
     out.println("Monthly cohorts, all leads: the latest two and the latest mature one");
     int stageWidth = width(12, config.stages().all());
     out.printf(
@@ -130,14 +131,14 @@ public final class RunSummary {
 
   /** SLA compliance and target attainment of the last complete month and the current one. */
   private static void printAgreement(
-      SparkSession spark, FunnelConfig config, RunRequest request, PrintStream out) {
+      TableStore tables, FunnelConfig config, RunRequest request, PrintStream out) {
     java.time.LocalDate current = Grain.MONTH.periodStart(request.asOf());
     java.time.LocalDate previous = Grain.MONTH.periodStart(current.minusDays(1));
     List<java.sql.Date> months =
         List.of(java.sql.Date.valueOf(previous), java.sql.Date.valueOf(current));
     if (!config.slas().isEmpty()) {
       List<Row> sla =
-          read(spark, request, Schemas.SLA_COMPLIANCE)
+          read(tables, request, Schemas.SLA_COMPLIANCE)
               .where(
                   col("grain")
                       .equalTo("month")
@@ -177,7 +178,7 @@ public final class RunSummary {
     }
     if (!config.targets().isEmpty()) {
       List<Row> targets =
-          read(spark, request, Schemas.TARGETS)
+          read(tables, request, Schemas.TARGETS)
               .where(col("period_start").isin(months.toArray()))
               .orderBy("target", "period_start")
               .collectAsList();
@@ -213,16 +214,16 @@ public final class RunSummary {
   }
 
   /** A cohort table's monthly total rows (dimension {@link Schemas#ALL}); a few rows. */
-  private static List<Row> monthlyTotals(SparkSession spark, RunRequest request, String table) {
-    return read(spark, request, table)
+  private static List<Row> monthlyTotals(TableStore tables, RunRequest request, String table) {
+    return read(tables, request, table)
         .where(col("grain").equalTo(Grain.MONTH.label()).and(col("dimension").equalTo(Schemas.ALL)))
         .collectAsList();
   }
 
   /** The run's critical and warning flags, most severe and most certain first. */
-  private static void printAnomalies(SparkSession spark, RunRequest request, PrintStream out) {
+  private static void printAnomalies(TableStore tables, RunRequest request, PrintStream out) {
     List<Row> flags =
-        read(spark, request, Schemas.ANOMALIES)
+        read(tables, request, Schemas.ANOMALIES)
             .where(col("severity").isin("critical", "warning"))
             .orderBy(
                 org.apache
@@ -248,12 +249,8 @@ public final class RunSummary {
   }
 
   private static org.apache.spark.sql.Dataset<Row> read(
-      SparkSession spark, RunRequest request, String table) {
-    return spark
-        .read()
-        .schema(Schemas.load(table))
-        .parquet(
-            TablePublisher.partition(new Path(request.output()), table, request.asOf()).toString());
+      TableStore tables, RunRequest request, String table) {
+    return PublishedTable.read(tables, table, request.asOf());
   }
 
   /** The column width of names: the widest in terminal columns, at least {@code minimum}. */

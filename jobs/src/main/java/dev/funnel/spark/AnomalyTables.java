@@ -10,8 +10,7 @@ import dev.funnel.anomaly.Check;
 import dev.funnel.anomaly.Severity;
 import dev.funnel.config.FunnelConfig;
 import dev.funnel.io.Schemas;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.funnel.io.TableStore;
 import java.sql.Date;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,9 +18,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -71,7 +67,7 @@ public final class AnomalyTables {
         context,
         AnomalyFacts.weekly(visitFacts, config, asOfDay, asOf, first),
         AnomalyFacts.targets(visitFacts, config, asOfDay),
-        history(spark, output, asOfDay));
+        history(TableStore.of(spark, output, config.outputFormat()), asOfDay));
   }
 
   /** The rows of {@code anomaly_checks}: every check. */
@@ -128,43 +124,19 @@ public final class AnomalyTables {
   }
 
   /**
-   * What earlier runs in {@code output} judged: the as-of days before this one that have an {@code
-   * anomaly_checks} partition, and the flags (critical and warning) of their {@code anomalies}.
+   * What earlier runs in the output judged: the as-of days before this one that have an {@code
+   * anomaly_checks} day, and the flags (critical and warning) of their {@code anomalies}.
    */
-  static AnomalyHistory history(SparkSession spark, String output, LocalDate asOfDay) {
-    Set<LocalDate> runs = new HashSet<>();
-    List<String> flagged = new ArrayList<>();
-    try {
-      Path root = new Path(output);
-      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      Path checks = new Path(root, Schemas.ANOMALY_CHECKS);
-      if (!fs.exists(checks)) {
-        return AnomalyHistory.none();
-      }
-      for (FileStatus s : fs.listStatus(checks)) {
-        String name = s.getPath().getName();
-        if (!s.isDirectory() || !name.startsWith("as_of=")) {
-          continue;
-        }
-        LocalDate day = LocalDate.parse(name.substring("as_of=".length()));
-        if (day.isBefore(asOfDay) && !day.isBefore(asOfDay.minusDays(HISTORY_DAYS))) {
-          runs.add(day);
-          Path anomalies = new Path(new Path(root, Schemas.ANOMALIES), name);
-          if (fs.exists(anomalies)) {
-            flagged.add(anomalies.toString());
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read earlier anomaly runs in " + output, e);
-    }
+  static AnomalyHistory history(TableStore tables, LocalDate asOfDay) {
+    Set<LocalDate> runs =
+        new HashSet<>(
+            tables.days(
+                Schemas.ANOMALY_CHECKS, asOfDay.minusDays(HISTORY_DAYS), asOfDay.minusDays(1)));
     List<AnomalyHistory.PriorFlag> flags = new ArrayList<>();
-    if (!flagged.isEmpty()) {
+    if (!runs.isEmpty()) {
       List<Row> rows =
-          spark
-              .read()
-              .schema(Schemas.load(Schemas.ANOMALIES))
-              .parquet(flagged.toArray(String[]::new))
+          tables
+              .read(Schemas.ANOMALIES, Schemas.load(Schemas.ANOMALIES), runs)
               .where(
                   col("severity")
                       .isin(Severity.CRITICAL.label(), Severity.WARNING.label())

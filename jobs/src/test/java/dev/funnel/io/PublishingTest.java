@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.funnel.Events;
 import dev.funnel.Funnels;
 import dev.funnel.SparkTestSession;
+import dev.funnel.config.OutputFormat;
 import dev.funnel.job.NightlyJob;
 import dev.funnel.job.RunRequest;
 import java.nio.file.Path;
@@ -33,12 +34,16 @@ class PublishingTest {
     LocalDate day = LocalDate.parse("2025-01-31");
     Dataset<Row> rows = spark.range(3).toDF("n");
     // A run that died after writing both tables and its commit marker, before the swap.
-    TablePublisher committed = new TablePublisher(spark, output, day, day + "_committed");
+    TablePublisher committed =
+        new TablePublisher(
+            spark, TableStore.of(spark, output, OutputFormat.PARQUET), day, day + "_committed");
     committed.stage("table_a", rows, 1);
     committed.stage("table_b", rows.limit(2), 1);
     java.nio.file.Files.createFile(Path.of(output, "_staging", day + "_committed", "_COMMITTING"));
     // A run that died while writing: no marker.
-    TablePublisher dead = new TablePublisher(spark, output, day, day + "_dead");
+    TablePublisher dead =
+        new TablePublisher(
+            spark, TableStore.of(spark, output, OutputFormat.PARQUET), day, day + "_dead");
     dead.stage("table_a", spark.range(100).toDF("n"), 1);
 
     TablePublisher.recover(spark.sparkContext().hadoopConfiguration(), output);
