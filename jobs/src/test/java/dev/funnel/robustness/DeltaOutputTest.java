@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.funnel.ChildJvm;
-import dev.funnel.Events;
 import dev.funnel.Funnels;
 import dev.funnel.SparkTestSession;
 import dev.funnel.cli.ExitCodes;
@@ -28,12 +27,10 @@ import dev.funnel.report.RunSummary;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -96,30 +93,9 @@ class DeltaOutputTest {
 
   @TempDir Path tmp;
 
-  /** Leads walking lead → mql → sql, a third won, a third lost, plus rejected rows. */
+  /** The shared input (see {@link RobustnessInputs#write}). */
   private static String input(String name, int leads, long offsetSeconds, int rejected) {
-    Events e = new Events();
-    Instant start = Instant.parse("2025-01-06T00:00:00Z").plusSeconds(offsetSeconds);
-    for (int i = 0; i < leads; i++) {
-      String lead = "L" + i;
-      Instant t = start.plusSeconds(i * 4_999L);
-      e.add(lead, "lead", t.toString(), null, "src" + (i % 7), i % 2 == 0 ? "smb" : "ent");
-      e.add(lead, "mql", t.plusSeconds(7 * 3600).toString(), 100.0 + i, null, null);
-      e.add(lead, "sql", t.plusSeconds(14 * 3600).toString());
-      if (i % 3 == 0) {
-        e.add(lead, "won", t.plusSeconds(80 * 3600).toString(), 200.0 + i, null, null);
-      } else if (i % 3 == 1) {
-        e.add(lead, "lost", t.plusSeconds(90 * 3600).toString());
-      }
-    }
-    for (int r = 0; r < rejected; r++) {
-      e.add("R" + r, "demo", start.toString());
-    }
-    try {
-      return e.write(spark, Files.createDirectories(shared.resolve(name)));
-    } catch (IOException ex) {
-      throw new UncheckedIOException(ex);
-    }
+    return RobustnessInputs.write(spark, shared, name, leads, offsetSeconds, rejected);
   }
 
   @BeforeAll

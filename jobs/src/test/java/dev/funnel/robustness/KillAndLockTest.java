@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.funnel.ChildJvm;
-import dev.funnel.Events;
 import dev.funnel.Funnels;
 import dev.funnel.SparkTestSession;
 import dev.funnel.cli.ExitCodes;
@@ -17,7 +16,6 @@ import dev.funnel.io.TablePublisher;
 import dev.funnel.job.NightlyJob;
 import dev.funnel.job.RunRequest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,7 +24,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -76,35 +73,9 @@ class KillAndLockTest {
 
   @TempDir Path tmp;
 
-  /**
-   * Leads walking lead → mql → sql 7 h apart, a third of them won (with an amount), a third lost,
-   * plus {@code rejected} rows with an unknown stage; so that every table has rows.
-   */
+  /** The shared input (see {@link RobustnessInputs#write}). */
   private static String input(String name, int leads, long offsetSeconds, int rejected) {
-    Events e = new Events();
-    Instant start = Instant.parse("2025-01-06T00:00:00Z").plusSeconds(offsetSeconds);
-    for (int i = 0; i < leads; i++) {
-      String lead = "L" + i;
-      Instant t = start.plusSeconds(i * 4_999L);
-      String source = "src" + (i % 7);
-      e.add(lead, "lead", t.toString(), null, source, i % 2 == 0 ? "smb" : "ent");
-      e.add(lead, "mql", t.plusSeconds(7 * 3600).toString(), 100.0 + i, null, null);
-      e.add(lead, "sql", t.plusSeconds(14 * 3600).toString());
-      if (i % 3 == 0) {
-        e.add(lead, "won", t.plusSeconds(80 * 3600).toString(), 200.0 + i, null, null);
-      } else if (i % 3 == 1) {
-        e.add(lead, "lost", t.plusSeconds(90 * 3600).toString());
-      }
-    }
-    for (int r = 0; r < rejected; r++) {
-      e.add("R" + r, "demo", start.toString());
-    }
-    try {
-      Path parent = Files.createDirectories(shared.resolve(name));
-      return e.write(spark, parent);
-    } catch (IOException ex) {
-      throw new UncheckedIOException(ex);
-    }
+    return RobustnessInputs.write(spark, shared, name, leads, offsetSeconds, rejected);
   }
 
   @BeforeAll
