@@ -296,24 +296,33 @@ public final class AnomalyJudge {
       }
     }
     List<List<ConversionCurve.Residual>> funnel = new ArrayList<>();
-    for (List<CellKey> stage : byStage.values()) {
-      for (CellKey cell : stage) {
-        funnel.add(spread.get(cell));
-      }
-    }
-    double funnelShared = StageOverdispersion.sharedRelativeVariance(funnel);
+    // The stages' weekly factors are their own, so the funnel's τ² has the stages' weeks together.
+    double funnelWeeksDf = 0;
     for (List<CellKey> stage : byStage.values()) {
       List<List<ConversionCurve.Residual>> residuals = new ArrayList<>();
       for (CellKey cell : stage) {
         residuals.add(spread.get(cell));
       }
-      double[] phi = StageOverdispersion.of(residuals, funnelShared);
+      funnel.addAll(residuals);
+      funnelWeeksDf += StageOverdispersion.weeklyDegreesOfFreedom(residuals);
+    }
+    double funnelShared = StageOverdispersion.sharedRelativeVariance(funnel);
+    double funnelDf = StageOverdispersion.sharedDegreesOfFreedom(funnel, funnelWeeksDf);
+    for (List<CellKey> stage : byStage.values()) {
+      List<List<ConversionCurve.Residual>> residuals = new ArrayList<>();
+      for (CellKey cell : stage) {
+        residuals.add(spread.get(cell));
+      }
+      List<StageOverdispersion.Estimate> estimates =
+          StageOverdispersion.estimate(residuals, funnelShared, funnelDf);
       for (int i = 0; i < stage.size(); i++) {
         CellKey cell = stage.get(i);
         ConversionState s = conversions.get(cell);
+        StageOverdispersion.Estimate e = estimates.get(i);
         conversions.put(
             cell,
-            judgedAgainst(cell, facts.get(cell), s.curve().withOverdispersion(phi[i]), s.base()));
+            judgedAgainst(
+                cell, facts.get(cell), s.curve().withOverdispersion(e.phi(), e.df()), s.base()));
       }
     }
   }
@@ -444,7 +453,7 @@ public final class AnomalyJudge {
     if (mature >= threshold - LAX_GATE_MARGIN && all.expected() > 0) {
       double scale = threshold / mature;
       Expectation atThreshold = scaled(s, scale);
-      pLevel = ChangePoint.oneSided(atThreshold.z(), ChangePoint.Tail.UPPER);
+      pLevel = atThreshold.pValue(ChangePoint.Tail.UPPER);
     }
     if (pJump == 1 && pLevel == 1) {
       // Neither a jump towards the threshold nor a gate near it all along: this cell is no
@@ -496,7 +505,7 @@ public final class AnomalyJudge {
       double mean = e.n() == 0 ? 0 : e.expected() / e.n();
       double m = Math.min(1, mean * scale);
       double noise = e.n() * m * (1 - m) * s.curve().overdispersion();
-      out.add(new Expectation(e.n(), e.observed(), e.n() * m, noise, 0));
+      out.add(new Expectation(e.n(), e.observed(), e.n() * m, noise, 0, e.degreesOfFreedom()));
     }
     return Expectation.pool(out);
   }
@@ -535,7 +544,12 @@ public final class AnomalyJudge {
       double m = Math.min(1, mean * scale);
       atFloor.add(
           new Expectation(
-              e.n(), e.observed(), e.n() * m, e.n() * m * (1 - m) * s.curve().overdispersion(), 0));
+              e.n(),
+              e.observed(),
+              e.n() * m,
+              e.n() * m * (1 - m) * s.curve().overdispersion(),
+              0,
+              e.degreesOfFreedom()));
     }
     ChangePoint.Result r = ChangePoint.scan(atFloor, ChangePoint.Tail.LOWER, this::usableRate);
     if (r == null) {
@@ -636,7 +650,7 @@ public final class AnomalyJudge {
               known ? Math.max(0, (e.expected() - Z95 * sd) / scale) : null,
               known ? (e.expected() + Z95 * sd) / scale : null,
               n,
-              known ? ChangePoint.oneSided(e.z(), tail) : null,
+              known ? e.pValue(tail) : null,
               null,
               null,
               null,
@@ -705,6 +719,7 @@ public final class AnomalyJudge {
       }
       phi = Math.max(1, s / z.length);
     }
+    double df = Expectation.overdispersedDf(phi, z.length);
     int k = conversionWeeks.size();
     LogRank.Result best = null;
     int bestStart = -1;
@@ -716,7 +731,8 @@ public final class AnomalyJudge {
       LogRank.Result r =
           LogRank.test(one[0], one[1], baseBins[0], baseBins[1], cut(conversionWeeks.get(i)));
       weeklyTests.add(
-          new Expectation(r.recentAtStart(), r.observed(), r.expected(), r.variance() * phi, 0));
+          new Expectation(
+              r.recentAtStart(), r.observed(), r.expected(), r.variance() * phi, 0, df));
     }
     List<Check> slowWeeks =
         weeklyChecks(
@@ -735,7 +751,9 @@ public final class AnomalyJudge {
       tried++;
       LogRank.Result r =
           LogRank.test(recent[0], recent[1], baseBins[0], baseBins[1], cut(suffix.get(0)));
-      double p = ChangePoint.oneSided(r.z() / Math.sqrt(phi), ChangePoint.Tail.LOWER);
+      double p =
+          new Expectation(r.recentAtStart(), r.observed(), r.expected(), r.variance() * phi, 0, df)
+              .pValue(ChangePoint.Tail.LOWER);
       if (p < bestP) {
         bestP = p;
         best = r;
@@ -991,8 +1009,14 @@ public final class AnomalyJudge {
       double noise = Math.max(mu, s2);
       double leverage = 1.0 / b + (sxx > 0 ? (at - mx) * (at - mx) / sxx : 0);
       double entered = week(weeks, cell, w).entered();
+      // s² estimated on b − 2 degrees of freedom when it exceeds the Poisson μ.
+      double df =
+          mu > 0
+              ? Expectation.overdispersedDf(noise / mu, Math.max(1, b - 2))
+              : Double.POSITIVE_INFINITY;
       judged.add(
-          new Expectation(Math.round(entered), entered, mu, noise, Math.max(my, s2) * leverage));
+          new Expectation(
+              Math.round(entered), entered, mu, noise, Math.max(my, s2) * leverage, df));
     }
     return judged;
   }
@@ -1162,7 +1186,8 @@ public final class AnomalyJudge {
                 e.observed(),
                 e.n() * minimum,
                 e.n() * minimum * (1 - minimum) * curve.overdispersion(),
-                0));
+                0,
+                e.degreesOfFreedom()));
       }
       rm = ChangePoint.scan(atMin, ChangePoint.Tail.LOWER, this::usableRate);
     }
@@ -1398,7 +1423,7 @@ public final class AnomalyJudge {
       double perTest = f.perTestLevel().applyAsDouble(threshold);
       Double effect =
           w.expected() > 0 && w.variance() > 0
-              ? (-ChangePoint.quantile(perTest) + zPower) * Math.sqrt(w.variance()) / w.expected()
+              ? (w.criticalValue(perTest) + zPower) * Math.sqrt(w.variance()) / w.expected()
               : null;
       c = c.withDetectableEffect(effect);
       if (flagged) {

@@ -79,7 +79,7 @@ public final class ChangePoint {
         continue;
       }
       tried.add(pooled);
-      double p = oneSided(pooled.z(), tail);
+      double p = pooled.pValue(tail);
       if (best == null || p < best.pValue()) {
         best = new Result(t, pooled, p, p, 0, List.of());
       }

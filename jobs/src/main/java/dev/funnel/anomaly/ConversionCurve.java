@@ -14,13 +14,19 @@ public final class ConversionCurve {
   private final double[] cumulativeBefore;
   private final long[] delays;
   private final double overdispersion;
+  private final double overdispersionDf;
   private final List<Residual> residuals;
 
   private ConversionCurve(
-      long leads, long[] delays, double overdispersion, List<Residual> residuals) {
+      long leads,
+      long[] delays,
+      double overdispersion,
+      double overdispersionDf,
+      List<Residual> residuals) {
     this.leads = leads;
     this.delays = delays;
     this.overdispersion = overdispersion;
+    this.overdispersionDf = overdispersionDf;
     this.residuals = List.copyOf(residuals);
     this.cumulativeBefore = new double[delays.length + 1];
     long sum = 0;
@@ -95,7 +101,12 @@ public final class ConversionCurve {
       }
     }
     double phi = terms == 0 ? 1 : Math.max(1, sum / terms);
-    return new ConversionCurve(leads, delays, phi, residuals);
+    return new ConversionCurve(
+        leads,
+        delays,
+        phi,
+        terms == 0 ? Double.POSITIVE_INFINITY : Expectation.overdispersedDf(phi, terms),
+        residuals);
   }
 
   /** The baseline weeks' leave-one-out residuals behind {@link #overdispersion()}. */
@@ -103,12 +114,18 @@ public final class ConversionCurve {
     return residuals;
   }
 
-  /** The same curve with another overdispersion, for example one estimated across cells. */
-  public ConversionCurve withOverdispersion(double phi) {
+  /**
+   * The same curve with another overdispersion, for example one estimated across cells, and the
+   * degrees of freedom of the variance it gives (infinite when it is known).
+   */
+  public ConversionCurve withOverdispersion(double phi, double degreesOfFreedom) {
     if (!(phi >= 1)) {
       throw new IllegalArgumentException("overdispersion " + phi + " is below 1");
     }
-    return new ConversionCurve(leads, delays, phi, residuals);
+    if (!(degreesOfFreedom > 0)) {
+      throw new IllegalArgumentException("degrees of freedom " + degreesOfFreedom + " <= 0");
+    }
+    return new ConversionCurve(leads, delays, phi, degreesOfFreedom, residuals);
   }
 
   /** Leads in the baseline. */
@@ -126,6 +143,15 @@ public final class ConversionCurve {
     return overdispersion;
   }
 
+  /**
+   * The degrees of freedom of the variances this curve's expectations carry: from its own weeks
+   * {@link Expectation#overdispersedDf} of φ on the weeks, or those given with {@link
+   * #withOverdispersion}.
+   */
+  public double overdispersionDf() {
+    return overdispersionDf;
+  }
+
   /** F for a lead whose age lies in duration bin {@code bin} (below the full window). */
   public double atAgeBin(int bin) {
     if (leads == 0) {
@@ -141,7 +167,8 @@ public final class ConversionCurve {
    * Observed against expected conversions for a cohort: {@code ageBins[j]} leads younger than the
    * window whose age is in bin j, {@code fullAge} leads at least a window old, {@code observed} of
    * them converted. {@code E = Σ F(a_i)}, binomial variance {@code V0 = Σ F(a_i)(1−F(a_i))}, and
-   * the curve's own uncertainty {@code Var(E) = φ·E²·(1−F̄)/(F̄·N)}, {@code F̄ = E/n}.
+   * the curve's own uncertainty {@code Var(E) = φ·E²·(1−F̄)/(F̄·N)}, {@code F̄ = E/n}; the variance
+   * has {@link #overdispersionDf()} degrees of freedom.
    */
   public Expectation expect(long[] ageBins, long fullAge, long observed) {
     double e = 0;
@@ -162,6 +189,6 @@ public final class ConversionCurve {
     double mean = n == 0 ? 0 : e / n;
     double curveVariance =
         mean <= 0 || leads == 0 ? 0 : overdispersion * e * e * (1 - mean) / (mean * leads);
-    return new Expectation(n, observed, e, overdispersion * v0, curveVariance);
+    return new Expectation(n, observed, e, overdispersion * v0, curveVariance, overdispersionDf);
   }
 }

@@ -1,6 +1,7 @@
 package dev.funnel.anomaly;
 
 import java.util.List;
+import org.apache.commons.math3.distribution.TDistribution;
 
 /**
  * Observed against expected for one judged group of a cell: a week, or several weeks pooled.
@@ -11,9 +12,29 @@ import java.util.List;
  * @param noiseVariance the group's own variance, overdispersion included
  * @param baselineVariance the variance of {@code expected} from the finite baseline; shared by
  *     every group judged against the same baseline, so pooled groups add its square roots
+ * @param degreesOfFreedom Satterthwaite's degrees of freedom of {@link #variance()} when part of it
+ *     is estimated from a few baseline weeks (an overdispersion), infinite when it is known
  */
 public record Expectation(
-    long n, double observed, double expected, double noiseVariance, double baselineVariance) {
+    long n,
+    double observed,
+    double expected,
+    double noiseVariance,
+    double baselineVariance,
+    double degreesOfFreedom) {
+
+  /** Checks the degrees of freedom. */
+  public Expectation {
+    if (!(degreesOfFreedom > 0)) {
+      throw new IllegalArgumentException("degrees of freedom " + degreesOfFreedom + " <= 0");
+    }
+  }
+
+  /** An expectation whose variance is known (binomial or Poisson, no estimated part). */
+  public Expectation(
+      long n, double observed, double expected, double noiseVariance, double baselineVariance) {
+    this(n, observed, expected, noiseVariance, baselineVariance, Double.POSITIVE_INFINITY);
+  }
 
   /** The variance of {@code observed − expected}. */
   public double variance() {
@@ -27,8 +48,53 @@ public record Expectation(
   }
 
   /**
+   * The one-sided p-value of {@link #z()} in {@code tail}: standard normal when the variance is
+   * known, Student's t with {@link #degreesOfFreedom()} when part of it is estimated, so a variance
+   * resting on a few calm baseline weeks does not make ordinary weeks look extreme.
+   */
+  public double pValue(ChangePoint.Tail tail) {
+    if (Double.isInfinite(degreesOfFreedom)) {
+      return ChangePoint.oneSided(z(), tail);
+    }
+    double t = tail == ChangePoint.Tail.LOWER ? z() : -z();
+    return new TDistribution(null, degreesOfFreedom).cumulativeProbability(t);
+  }
+
+  /**
+   * The z a group needs for a one-sided p-value of {@code level}: the standard normal quantile, or
+   * Student's t with {@link #degreesOfFreedom()} (used for the detectable effect).
+   */
+  public double criticalValue(double level) {
+    if (Double.isInfinite(degreesOfFreedom)) {
+      return -ChangePoint.quantile(level);
+    }
+    return -new TDistribution(null, degreesOfFreedom).inverseCumulativeProbability(level);
+  }
+
+  /**
+   * Satterthwaite's degrees of freedom of an overdispersed variance {@code φ·V0} whose binomial (or
+   * Poisson) part {@code V0} is known and whose excess {@code (φ − 1)·V0} is estimated with {@code
+   * excessDf} degrees of freedom: {@code V²/(V_excess²/d) = d·(φ/(φ − 1))²}; infinite when {@code φ
+   * = 1} (nothing estimated) or {@code excessDf} is. A variance mostly made of estimated excess
+   * keeps about the estimate's own degrees of freedom; a nearly binomial one is nearly normal.
+   */
+  public static double overdispersedDf(double phi, double excessDf) {
+    if (!(phi > 1) || Double.isInfinite(excessDf)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double ratio = phi / (phi - 1);
+    return excessDf * ratio * ratio;
+  }
+
+  /** The same group with another variance's degrees of freedom. */
+  public Expectation withDegreesOfFreedom(double df) {
+    return new Expectation(n, observed, expected, noiseVariance, baselineVariance, df);
+  }
+
+  /**
    * Groups judged against one baseline, pooled: noise adds up, the baseline's error does not
-   * cancel.
+   * cancel. The groups' variances rest on one estimate, so the pool keeps the fewest degrees of
+   * freedom among its groups with leads.
    */
   public static Expectation pool(List<Expectation> groups) {
     long n = 0;
@@ -36,13 +102,17 @@ public record Expectation(
     double e = 0;
     double noise = 0;
     double baselineSd = 0;
+    double df = Double.POSITIVE_INFINITY;
     for (Expectation g : groups) {
       n += g.n;
       o += g.observed;
       e += g.expected;
       noise += g.noiseVariance;
       baselineSd += Math.sqrt(g.baselineVariance);
+      if (g.n > 0) {
+        df = Math.min(df, g.degreesOfFreedom);
+      }
     }
-    return new Expectation(n, o, e, noise, baselineSd * baselineSd);
+    return new Expectation(n, o, e, noise, baselineSd * baselineSd, df);
   }
 }

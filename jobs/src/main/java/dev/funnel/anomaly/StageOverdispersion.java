@@ -38,12 +38,35 @@ public final class StageOverdispersion {
   public record Prior(double df, double scale) {}
 
   /**
-   * The φ of each cell (same order), from its baseline residuals, the shared relative variance
-   * being at least {@code minimumShared} (the funnel's, see {@link #sharedRelativeVariance}).
+   * A cell's overdispersion φ ≥ 1 and Satterthwaite's degrees of freedom of the variance {@code
+   * φ·V0} it gives (infinite when nothing is estimated).
    */
-  public static double[] of(List<List<ConversionCurve.Residual>> cells, double minimumShared) {
-    double[] phi = new double[cells.size()];
-    double tau2 = Math.max(minimumShared, sharedRelativeVariance(cells));
+  public record Estimate(double phi, double df) {}
+
+  /**
+   * The estimate of each cell (same order), from its baseline residuals, the shared relative
+   * variance being at least {@code minimumShared} (the funnel's, see {@link
+   * #sharedRelativeVariance}, estimated with {@code minimumSharedDf} degrees of freedom).
+   *
+   * <p>Degrees of freedom, Satterthwaite's for {@code φ = ũ·(1 + k)}, {@code k = τ²ΣE_b²/ΣVar_b}:
+   * {@code Var(φ̂) ≈ ũ²k²·2/df_τ + φ²·2/df_ũ} and {@code df = 2φ²/Var(φ̂)}. The shared τ² rests on
+   * the stage's baseline weeks, not on its cells (every cell sees the same weekly factors): {@code
+   * df_τ} is {@link #sharedDegreesOfFreedom} on {@link #weeklyDegreesOfFreedom}, or {@code
+   * minimumSharedDf} when the funnel's floor is used. A moderated cell's ũ has {@code d0 + d}
+   * (limma's posterior; infinite with an infinite d0), an outlier {@code d}. A φ at the binomial
+   * floor 1 is taken as known. With fewer than three cells each keeps its own φ, with {@link
+   * Expectation#overdispersedDf} on its {@code d} weeks.
+   */
+  public static List<Estimate> estimate(
+      List<List<ConversionCurve.Residual>> cells, double minimumShared, double minimumSharedDf) {
+    double stageShared = sharedRelativeVariance(cells);
+    double tau2 = Math.max(minimumShared, stageShared);
+    double tauDf =
+        tau2 == 0
+            ? Double.POSITIVE_INFINITY
+            : stageShared >= minimumShared
+                ? sharedDegreesOfFreedom(cells, weeklyDegreesOfFreedom(cells))
+                : minimumSharedDf;
     double[] u = new double[cells.size()];
     int[] df = new int[cells.size()];
     double[] inflation = new double[cells.size()];
@@ -62,24 +85,78 @@ public final class StageOverdispersion {
       inflation[c] = binomial > 0 ? model / binomial : 1;
     }
     Prior prior = prior(u, df);
+    List<Estimate> out = new java.util.ArrayList<>();
     for (int c = 0; c < cells.size(); c++) {
       if (prior == null) {
-        phi[c] = own(cells.get(c));
+        double own = own(cells.get(c));
+        out.add(
+            new Estimate(
+                own,
+                df[c] == 0 ? Double.POSITIVE_INFINITY : Expectation.overdispersedDf(own, df[c])));
         continue;
       }
       double moderated;
+      double ownDf;
       if (df[c] > 0 && u[c] / prior.scale() > outlierLimit(df[c], prior.df())) {
         // Far more spread than the stage's cells allow: this cell varies on its own, and
         // shrinking it towards the others would understate its noise.
         moderated = u[c];
+        ownDf = df[c];
       } else if (Double.isInfinite(prior.df())) {
         moderated = prior.scale();
+        ownDf = Double.POSITIVE_INFINITY;
       } else {
         moderated = (prior.df() * prior.scale() + df[c] * u[c]) / (prior.df() + df[c]);
+        ownDf = prior.df() + df[c];
       }
-      phi[c] = Math.max(1, moderated * inflation[c]);
+      double phi = moderated * inflation[c];
+      if (phi <= 1) {
+        out.add(new Estimate(1, Double.POSITIVE_INFINITY));
+        continue;
+      }
+      double k = inflation[c] - 1;
+      double relative = moderated * moderated * k * k / tauDf + phi * phi / ownDf;
+      out.add(new Estimate(phi, relative > 0 ? phi * phi / relative : Double.POSITIVE_INFINITY));
     }
-    return phi;
+    return out;
+  }
+
+  /**
+   * The degrees of freedom of the weekly factors behind a stage's τ²: its baseline weeks less one
+   * (the most any of its cells has), at least 1.
+   */
+  public static int weeklyDegreesOfFreedom(List<List<ConversionCurve.Residual>> cells) {
+    int weeks = 0;
+    for (List<ConversionCurve.Residual> cell : cells) {
+      weeks = Math.max(weeks, cell.size());
+    }
+    return Math.max(1, weeks - 1);
+  }
+
+  /**
+   * The degrees of freedom of the moment estimate {@link #sharedRelativeVariance} of these cells,
+   * whose weekly factors have {@code weeksDf} of them: the estimate subtracts the binomial variance
+   * from the squared residuals, so its error is that of the whole residual variance, {@code
+   * Var(τ̂²) ≈ 2(τ² + ΣVar_b/ΣE_b²)²/weeksDf}, and {@code df = weeksDf·(τ²/(τ² + ΣVar_b/ΣE_b²))²}:
+   * the weeks' number when the shared variation dominates, few when binomial noise does. Infinite
+   * when τ² is 0 (nothing estimated).
+   */
+  public static double sharedDegreesOfFreedom(
+      List<List<ConversionCurve.Residual>> cells, double weeksDf) {
+    double tau2 = sharedRelativeVariance(cells);
+    if (tau2 <= 0) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double variance = 0;
+    double load = 0;
+    for (List<ConversionCurve.Residual> cell : cells) {
+      for (ConversionCurve.Residual r : cell) {
+        variance += r.variance();
+        load += r.expectedSquared();
+      }
+    }
+    double share = tau2 / (tau2 + variance / load);
+    return weeksDf * share * share;
   }
 
   /** The level at which a cell's excess is too large for the stage's prior. */

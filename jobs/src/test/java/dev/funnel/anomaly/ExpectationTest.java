@@ -33,4 +33,43 @@ class ExpectationTest {
     assertEquals(2.25, p.baselineVariance(), EPS);
     assertEquals(-2 / Math.sqrt(7.25), p.z(), EPS);
   }
+
+  /**
+   * z = (40 − 52)/√16 = −3: with 7 degrees of freedom P(T ≤ −3) = 0.00997106306599627, with 15.75
+   * 0.00429790387453385 (mpmath: the regularized incomplete beta, checked by quadrature of the
+   * density); infinite degrees of freedom give the normal 0.00134989803163009.
+   */
+  @Test
+  void pValuesUseStudentsTWhenTheVarianceIsEstimated() {
+    Expectation t7 = new Expectation(100, 40, 52, 12, 4, 7);
+    assertEquals(0.00997106306599627, t7.pValue(ChangePoint.Tail.LOWER), 1e-12);
+    assertEquals(1 - 0.00997106306599627, t7.pValue(ChangePoint.Tail.UPPER), 1e-12);
+    assertEquals(3, t7.criticalValue(0.00997106306599627), 1e-6);
+    assertEquals(
+        0.00429790387453385, t7.withDegreesOfFreedom(15.75).pValue(ChangePoint.Tail.LOWER), 1e-12);
+    Expectation normal = new Expectation(100, 40, 52, 12, 4);
+    assertEquals(0.00134989803163009, normal.pValue(ChangePoint.Tail.LOWER), 1e-14);
+    assertEquals(3, normal.criticalValue(0.00134989803163009), 1e-9);
+  }
+
+  /** φ = 3 with the excess on 7 weeks: 7·(3/2)² = 15.75; nothing estimated at φ = 1. */
+  @Test
+  void satterthwaiteDegreesOfFreedomOfAnOverdispersedVariance() {
+    assertEquals(15.75, Expectation.overdispersedDf(3, 7), 1e-12);
+    assertEquals(Double.POSITIVE_INFINITY, Expectation.overdispersedDf(1, 7), 0);
+    assertEquals(
+        Double.POSITIVE_INFINITY, Expectation.overdispersedDf(3, Double.POSITIVE_INFINITY), 0);
+  }
+
+  /** A pool keeps the fewest degrees of freedom of its groups with leads. */
+  @Test
+  void poolKeepsTheFewestDegreesOfFreedom() {
+    Expectation p =
+        Expectation.pool(
+            List.of(
+                new Expectation(10, 3, 4, 2, 0.25, 12),
+                new Expectation(20, 5, 6, 3, 1, 9),
+                new Expectation(0, 0, 0, 0, 0, 2)));
+    assertEquals(9, p.degreesOfFreedom(), 0);
+  }
 }
