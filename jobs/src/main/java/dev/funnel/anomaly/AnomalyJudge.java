@@ -307,14 +307,15 @@ public final class AnomalyJudge {
       funnelWeeksDf += StageOverdispersion.weeklyDegreesOfFreedom(residuals);
     }
     double funnelShared = StageOverdispersion.sharedRelativeVariance(funnel);
-    double funnelDf = StageOverdispersion.sharedDegreesOfFreedom(funnel, funnelWeeksDf);
+    int breakdowns = 1 + context.config().dimensions().size();
+    double funnelDf = StageOverdispersion.sharedDegreesOfFreedom(funnel, funnelWeeksDf, breakdowns);
     for (List<CellKey> stage : byStage.values()) {
       List<List<ConversionCurve.Residual>> residuals = new ArrayList<>();
       for (CellKey cell : stage) {
         residuals.add(spread.get(cell));
       }
       List<StageOverdispersion.Estimate> estimates =
-          StageOverdispersion.estimate(residuals, funnelShared, funnelDf);
+          StageOverdispersion.estimate(residuals, funnelShared, funnelDf, breakdowns);
       for (int i = 0; i < stage.size(); i++) {
         CellKey cell = stage.get(i);
         ConversionState s = conversions.get(cell);

@@ -51,21 +51,24 @@ public final class StageOverdispersion {
    * <p>Degrees of freedom, Satterthwaite's for {@code φ = ũ·(1 + k)}, {@code k = τ²ΣE_b²/ΣVar_b}:
    * {@code Var(φ̂) ≈ ũ²k²·2/df_τ + φ²·2/df_ũ} and {@code df = 2φ²/Var(φ̂)}. The shared τ² rests on
    * the stage's baseline weeks, not on its cells (every cell sees the same weekly factors): {@code
-   * df_τ} is {@link #sharedDegreesOfFreedom} on {@link #weeklyDegreesOfFreedom}, or {@code
-   * minimumSharedDf} when the funnel's floor is used. A moderated cell's ũ has {@code d0 + d}
-   * (limma's posterior; infinite with an infinite d0), an outlier {@code d}. A φ at the binomial
-   * floor 1 is taken as known. With fewer than three cells each keeps its own φ, with {@link
-   * Expectation#overdispersedDf} on its {@code d} weeks.
+   * df_τ} is {@link #sharedDegreesOfFreedom} on {@link #weeklyDegreesOfFreedom} and the {@code
+   * breakdowns} (the total and each dimension), or {@code minimumSharedDf} when the funnel's floor
+   * is used. A moderated cell's ũ has {@code d0 + d} (limma's posterior; infinite with an infinite
+   * d0), an outlier {@code d}. A φ at the binomial floor 1 is taken as known. With fewer than three
+   * cells each keeps its own φ, with {@link Expectation#overdispersedDf} on its {@code d} weeks.
    */
   public static List<Estimate> estimate(
-      List<List<ConversionCurve.Residual>> cells, double minimumShared, double minimumSharedDf) {
+      List<List<ConversionCurve.Residual>> cells,
+      double minimumShared,
+      double minimumSharedDf,
+      int breakdowns) {
     double stageShared = sharedRelativeVariance(cells);
     double tau2 = Math.max(minimumShared, stageShared);
     double tauDf =
         tau2 == 0
             ? Double.POSITIVE_INFINITY
             : stageShared >= minimumShared
-                ? sharedDegreesOfFreedom(cells, weeklyDegreesOfFreedom(cells))
+                ? sharedDegreesOfFreedom(cells, weeklyDegreesOfFreedom(cells), breakdowns)
                 : minimumSharedDf;
     double[] u = new double[cells.size()];
     int[] df = new int[cells.size()];
@@ -134,29 +137,34 @@ public final class StageOverdispersion {
   }
 
   /**
-   * The degrees of freedom of the moment estimate {@link #sharedRelativeVariance} of these cells,
-   * whose weekly factors have {@code weeksDf} of them: the estimate subtracts the binomial variance
-   * from the squared residuals, so its error is that of the whole residual variance, {@code
-   * Var(τ̂²) ≈ 2(τ² + ΣVar_b/ΣE_b²)²/weeksDf}, and {@code df = weeksDf·(τ²/(τ² + ΣVar_b/ΣE_b²))²}:
-   * the weeks' number when the shared variation dominates, few when binomial noise does. Infinite
-   * when τ² is 0 (nothing estimated).
+   * Satterthwaite's degrees of freedom of the moment estimate {@link #sharedRelativeVariance} of
+   * these cells, whose weekly factors have {@code weeksDf} of them. Each week's sum {@code Σ_c((O −
+   * E)² − Var)} has variance {@code 2τ⁴(Σ_c E²)² + 4τ²Σ_c E²·Var + 2Σ_c Var²} (the shared factor
+   * plus the cells' binomial noise), so {@code df = 1 / (1/weeksDf + m·(2·ΣE²Var/(τ²(ΣE²)²) +
+   * ΣVar²/(τ⁴(ΣE²)²)))} over every residual: the weeks' number when the shared variation dominates,
+   * fewer when binomial noise does. A lead counts in one cell of each of the {@code breakdowns}
+   * (the total and each dimension), so the cells' noise is correlated across breakdowns: {@code m =
+   * breakdowns} bounds that (its noise counted as fully correlated). Infinite when τ² is 0.
    */
   public static double sharedDegreesOfFreedom(
-      List<List<ConversionCurve.Residual>> cells, double weeksDf) {
+      List<List<ConversionCurve.Residual>> cells, double weeksDf, int breakdowns) {
     double tau2 = sharedRelativeVariance(cells);
     if (tau2 <= 0) {
       return Double.POSITIVE_INFINITY;
     }
-    double variance = 0;
     double load = 0;
+    double loadNoise = 0;
+    double noiseSquared = 0;
     for (List<ConversionCurve.Residual> cell : cells) {
       for (ConversionCurve.Residual r : cell) {
-        variance += r.variance();
         load += r.expectedSquared();
+        loadNoise += r.expectedSquared() * r.variance();
+        noiseSquared += r.variance() * r.variance();
       }
     }
-    double share = tau2 / (tau2 + variance / load);
-    return weeksDf * share * share;
+    double noise =
+        2 * loadNoise / (tau2 * load * load) + noiseSquared / (tau2 * tau2 * load * load);
+    return 1 / (1 / weeksDf + breakdowns * noise);
   }
 
   /** The level at which a cell's excess is too large for the stage's prior. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class StageOverdispersionTest {
 
   private static double[] phi(List<List<ConversionCurve.Residual>> cells, double minimumShared) {
-    return StageOverdispersion.estimate(cells, minimumShared, 7).stream()
+    return StageOverdispersion.estimate(cells, minimumShared, 7, 1).stream()
         .mapToDouble(StageOverdispersion.Estimate::phi)
         .toArray();
   }
@@ -233,7 +233,7 @@ class StageOverdispersionTest {
         cells.add(cell);
       }
       List<StageOverdispersion.Estimate> estimates =
-          StageOverdispersion.estimate(cells, 0, Double.POSITIVE_INFINITY);
+          StageOverdispersion.estimate(cells, 0, Double.POSITIVE_INFINITY, 1);
       for (int c = 0; c < n.length; c++) {
         StageOverdispersion.Estimate est = estimates.get(c);
         double v = est.phi() * n[c] * p * (1 - p);
@@ -264,27 +264,44 @@ class StageOverdispersionTest {
   }
 
   /**
-   * The moment example's τ² = 20/900 rests on ΣVar/ΣE² = 25/900 of binomial noise: its share of the
-   * residual variance is (20/900)/(45/900) = 4/9, so on 7 weekly degrees of freedom the estimate
-   * has 7·16/81 = 112/81; the weeks of the longest cell less one are the weekly ones.
+   * The moment example's τ² on 7 weekly degrees of freedom, with its binomial terms worked by hand;
+   * one cell reduces to the share of its residual variance that τ² explains; the weeks of the
+   * longest cell less one are the weekly ones.
    */
   @Test
   void sharedVariationsDegreesOfFreedom() {
     List<List<ConversionCurve.Residual>> cells =
         List.of(List.of(r(30, 10, 400), r(10, 10, 400)), List.of(r(5, 5, 100)));
-    assertEquals(112.0 / 81, StageOverdispersion.sharedDegreesOfFreedom(cells, 7), 1e-12);
+    // τ² = 1/45: ΣE² = 900, ΣE²Var = 400·10·2 + 100·5 = 8,500, ΣVar² = 100 + 100 + 25 = 225, so
+    // the binomial terms are 2·8500·45/810000 + 225·2025/810000 = 0.94444 + 0.5625 = 1.50694 and
+    // df = 1/(1/7 + 1.50694) = 0.60616 (one breakdown), 1/(1/7 + 3·1.50694) = 0.21432 (three).
+    assertEquals(
+        1 / (1.0 / 7 + 0.94444444444444444 + 0.5625),
+        StageOverdispersion.sharedDegreesOfFreedom(cells, 7, 1),
+        1e-12);
+    assertEquals(
+        1 / (1.0 / 7 + 3 * (2.0 * 8500 * 45 / 810000 + 225.0 * 2025 / 810000)),
+        StageOverdispersion.sharedDegreesOfFreedom(cells, 7, 3),
+        1e-12);
+    // One cell of B weeks: B·(τ²/(τ² + Var/E²))², the residual variance's own share.
+    List<List<ConversionCurve.Residual>> one =
+        List.of(List.of(r(30, 10, 400), r(10, 10, 400), r(29, 10, 400)));
+    double tau2 = 39.0 / 1200;
+    double share = tau2 / (tau2 + 10.0 / 400);
+    assertEquals(3 * share * share, StageOverdispersion.sharedDegreesOfFreedom(one, 3, 1), 1e-12);
     assertEquals(1, StageOverdispersion.weeklyDegreesOfFreedom(cells));
     assertEquals(
         Double.POSITIVE_INFINITY,
-        StageOverdispersion.sharedDegreesOfFreedom(List.of(List.of(r(1, 10, 400))), 7),
+        StageOverdispersion.sharedDegreesOfFreedom(List.of(List.of(r(1, 10, 400))), 7, 1),
         0);
     // The floor example: the funnel's τ² and its degrees of freedom are the cells' own.
     List<List<ConversionCurve.Residual>> floorCells = new ArrayList<>();
     for (double e2 : new double[] {1, 1, 100}) {
       floorCells.add(List.of(r(1, 1, e2), r(1, 1, e2), r(1, 1, e2), r(1, 1, e2)));
     }
-    List<StageOverdispersion.Estimate> floored = StageOverdispersion.estimate(floorCells, 0.01, 21);
-    List<StageOverdispersion.Estimate> alone = StageOverdispersion.estimate(floorCells, 0, 21);
+    List<StageOverdispersion.Estimate> floored =
+        StageOverdispersion.estimate(floorCells, 0.01, 21, 1);
+    List<StageOverdispersion.Estimate> alone = StageOverdispersion.estimate(floorCells, 0, 21, 1);
     // φ = ũ(1 + k) with ũ known (infinite d0): df = 21·((1 + k)/k)², k = 0.01, 0.01, 1.
     assertEquals(21 * 101.0 * 101.0, floored.get(0).df(), 1e-6);
     assertEquals(21 * 101.0 * 101.0, floored.get(1).df(), 1e-6);
@@ -304,7 +321,7 @@ class StageOverdispersionTest {
       }
       five.add(cell);
     }
-    List<StageOverdispersion.Estimate> moderated = StageOverdispersion.estimate(five, 0, 21);
+    List<StageOverdispersion.Estimate> moderated = StageOverdispersion.estimate(five, 0, 21, 1);
     for (int c = 0; c < u.length; c++) {
       assertEquals(29.7013627240524374 + df[c], moderated.get(c).df(), 1e-7);
     }
