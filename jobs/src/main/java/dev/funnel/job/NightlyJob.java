@@ -119,6 +119,14 @@ public final class NightlyJob {
             .persist(StorageLevel.MEMORY_AND_DISK());
     Observation rowClasses = new Observation("row_classes");
     TablePublisher publisher = new TablePublisher(spark, store, request.asOf(), runId);
+    // The tables' shuffles move per-lead facts and cells, far less than the events: Spark's
+    // default of 200 partitions is a fixed cost of hundreds of tiny tasks per table on small
+    // inputs. An explicit setting (spark-submit --conf, a test session) is kept.
+    String shuffle = "spark.sql.shuffle.partitions";
+    boolean sized = !spark.conf().contains(shuffle);
+    if (sized) {
+      spark.conf().set(shuffle, partitions);
+    }
     try (RunContext run =
         new RunContext(
             spark,
@@ -169,6 +177,9 @@ public final class NightlyJob {
       throw e;
     } finally {
       sc.setJobDescription(null);
+      if (sized) {
+        spark.conf().unset(shuffle);
+      }
     }
   }
 
