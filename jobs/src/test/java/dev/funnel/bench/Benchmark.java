@@ -172,7 +172,8 @@ public final class Benchmark {
   /**
    * Everything measured for one size. {@code failure} is set when a warm-up or timed run failed
    * (the runs before it are kept), {@code smallHeapFailure} when the small-heap run failed; {@code
-   * full} is the one run of the full nightly job (every table), {@code fullFailure} its failure.
+   * fullRuns} are the timed runs of the full nightly job (every table, anomalies included), {@code
+   * fullFailure} their failure.
    */
   record SizeResult(
       String label,
@@ -186,8 +187,13 @@ public final class Benchmark {
       List<TableComparison.Result> smallHeapAgreement,
       String failure,
       String smallHeapFailure,
-      RunRecord full,
+      List<RunRecord> fullRuns,
       String fullFailure) {
+
+    /** The median of the full runs, null when there is none. */
+    RunRecord full() {
+      return fullRuns.isEmpty() ? null : medianRun(fullRuns);
+    }
 
     /** True when every run finished and the outputs agree, the small-heap run's included. */
     boolean passes() {
@@ -302,7 +308,7 @@ public final class Benchmark {
           List.of(),
           e.summary(),
           null,
-          null,
+          List.of(),
           null);
     }
     DuckDbCoreTables.Outputs oracle =
@@ -342,25 +348,28 @@ public final class Benchmark {
         log("%s small-heap run FAILED: %s", label, e.getMessage());
       }
     }
-    // The full nightly run (every table, SLA and targets included) once, as its own row.
-    RunRecord full = null;
+    // The full nightly run (every table, anomalies included), timed as often as the core run.
+    List<RunRecord> full = new ArrayList<>();
     String fullFailure = null;
     try {
-      full =
-          runSpark(
-              o,
-              moduleFlags,
-              listenerDir,
-              config,
-              data,
-              out.resolve("spark-full"),
-              runs.resolve("spark-full"),
-              events,
-              o.sparkXmx(),
-              false);
-      log(
-          "%s spark full run %8.1f s  %,8.0f MB RSS",
-          label, full.wall(), full.outcome().peakRssMb());
+      for (int i = 0; i < o.runs(); i++) {
+        RunRecord f =
+            runSpark(
+                o,
+                moduleFlags,
+                listenerDir,
+                config,
+                data,
+                out.resolve("spark-full"),
+                runs.resolve("spark-full-run-" + (i + 1)),
+                events,
+                o.sparkXmx(),
+                false);
+        full.add(f);
+        log(
+            "%s spark full run-%d %8.1f s  %,8.0f MB RSS",
+            label, i + 1, f.wall(), f.outcome().peakRssMb());
+      }
     } catch (ChildProcess.Failure e) {
       fullFailure = e.summary();
       log("%s full run FAILED: %s", label, e.getMessage());

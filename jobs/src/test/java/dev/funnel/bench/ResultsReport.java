@@ -83,14 +83,16 @@ final class ResultsReport {
         "- Spark side: `java <Spark module flags> -cp funnel.jar:<ShuffleCounter> FunnelMain run"
             + " --core-only`, the nightly job restricted to the core tables (`stage_visits`,"
             + " `stage_conversion`, `time_in_stage`, plus `rejected_events` and the manifest);"
-            + " the full run (SLA, targets and revenue tables too) is measured once per size and"
-            + " reported as its own row in the memory table. DuckDB side: `DuckDbMain`,"
+            + " the full run (every table: SLA, targets, revenue and the anomaly tables too) is"
+            + " timed as often, after the core runs, and reported in its own table. DuckDB side:"
+            + " `DuckDbMain`,"
             + " `bench/sql/core_tables.sql` (three core tables, both grains, all dimensions,"
             + " Kaplan–Meier) from the same Parquet input to Parquet files.\n\n");
 
     List<SizeResult> measured =
         sizes.stream().filter(r -> r.failure() == null && r.measured()).toList();
     summary(s, sizes);
+    fullRuns(s, sizes);
     disagreements(s, sizes);
     growth(s, measured);
     memory(s, o, sizes);
@@ -141,6 +143,40 @@ final class ResultsReport {
             + " relative. An event-level shuffle is a Spark stage that wrote at least half as"
             + " many shuffle records as there are input events (SparkListener"
             + " `ShuffleCounter`).\n\n");
+  }
+
+  /** The full nightly run's median wall time against DuckDB's core tables, per size. */
+  private static void fullRuns(StringBuilder s, List<SizeResult> sizes) {
+    s.append("## Full run\n\n");
+    s.append(
+        "| events | full `run` wall (s), median | runs | core `run` wall (s) | DuckDB core wall (s) |"
+            + " full / DuckDB core | full − core (s) |\n");
+    s.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (SizeResult r : sizes) {
+      if (r.fullFailure() != null) {
+        s.append(
+            f("| %,d (%s) | **FAILED**: %s | | | | | |\n", r.events(), r.label(), r.fullFailure()));
+        continue;
+      }
+      if (r.fullRuns().isEmpty() || !r.measured()) {
+        continue;
+      }
+      double full = medianWall(r.fullRuns());
+      double core = medianWall(r.spark());
+      double duck = medianWall(r.duckdb());
+      s.append(
+          f(
+              "| %,d (%s) | %.1f | %d | %.1f | %.1f | %.2f | %.1f |\n",
+              r.events(),
+              r.label(),
+              full,
+              r.fullRuns().size(),
+              core,
+              duck,
+              full / duck,
+              full - core));
+    }
+    s.append('\n');
   }
 
   private static void growth(StringBuilder s, List<SizeResult> sizes) {
@@ -234,7 +270,7 @@ final class ResultsReport {
         memoryRow(
             s,
             r,
-            "full run (all tables, SLA and targets included), once",
+            "full run (all tables, anomalies included), median",
             r.full(),
             r.full().outOfMemoryErrors(),
             "not compared (the oracle covers the core tables)");
@@ -275,6 +311,11 @@ final class ResultsReport {
             + " (the full run adds rejected_events and publish); \"JVM, session, lock, summary\""
             + " is the rest of the process wall time. DuckDB phases are its statements.\n\n");
     phaseTable(s, sizes, "Spark phase", SizeResult::spark, true);
+    List<SizeResult> withFull = sizes.stream().filter(r -> !r.fullRuns().isEmpty()).toList();
+    if (!withFull.isEmpty()) {
+      s.append("Full runs (every table), median run:\n\n");
+      phaseTable(s, withFull, "Spark phase (full run)", SizeResult::fullRuns, true);
+    }
     phaseTable(s, sizes, "DuckDB statement", SizeResult::duckdb, false);
   }
 
