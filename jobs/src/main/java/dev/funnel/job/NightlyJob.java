@@ -119,24 +119,19 @@ public final class NightlyJob {
             .persist(StorageLevel.MEMORY_AND_DISK());
     Observation rowClasses = new Observation("row_classes");
     TablePublisher publisher = new TablePublisher(spark, store, request.asOf(), runId);
-    // The tables' shuffles move per-lead facts and cells, far less than the events: Spark's
-    // default of 200 partitions is a fixed cost of hundreds of tiny tasks per table on small
-    // inputs. An explicit setting (spark-submit --conf, a test session) is kept.
-    String shuffle = "spark.sql.shuffle.partitions";
-    boolean sized = !spark.conf().contains(shuffle);
-    if (sized) {
-      spark.conf().set(shuffle, partitions);
-    }
-    try (RunContext run =
-        new RunContext(
-            spark,
-            config,
-            request.asOf(),
-            request.output(),
-            partitions,
-            classified,
-            rowClasses,
-            facts)) {
+    try (RunSettings settings =
+            RunSettings.apply(
+                spark.conf(), RunSettings.forInput(partitions, sc.defaultParallelism()));
+        RunContext run =
+            new RunContext(
+                spark,
+                config,
+                request.asOf(),
+                request.output(),
+                partitions,
+                classified,
+                rowClasses,
+                facts)) {
       sc.setJobDescription(LEAD_PASS);
       LeadHistories.Totals totals = LeadHistories.totals(facts);
       progress.done(LEAD_PASS, totals.leads());
@@ -177,9 +172,6 @@ public final class NightlyJob {
       throw e;
     } finally {
       sc.setJobDescription(null);
-      if (sized) {
-        spark.conf().unset(shuffle);
-      }
     }
   }
 
