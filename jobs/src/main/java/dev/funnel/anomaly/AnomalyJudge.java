@@ -819,7 +819,7 @@ public final class AnomalyJudge {
         new Pending(
             c,
             new Expectation(
-                all.recentAtStart(), all.observed(), all.expected(), all.variance() * phi, 0),
+                all.recentAtStart(), all.observed(), all.expected(), all.variance() * phi, 0, df),
             level -> level / suffixes,
             slowWeeks.subList(start, slowWeeks.size()),
             q ->

@@ -145,7 +145,7 @@ public final class ConversionCurve {
 
   /**
    * The degrees of freedom of the variances this curve's expectations carry: from its own weeks
-   * {@link Expectation#overdispersedDf} of φ on the weeks, or those given with {@link
+   * {@link Expectation#overdispersedDf} of φ and the weeks, or those given with {@link
    * #withOverdispersion}.
    */
   public double overdispersionDf() {

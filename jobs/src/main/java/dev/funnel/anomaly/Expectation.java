@@ -23,6 +23,12 @@ public record Expectation(
     double baselineVariance,
     double degreesOfFreedom) {
 
+  /**
+   * Above this many degrees of freedom t is the normal to far better than the p-values need (and
+   * the incomplete beta behind t loses accuracy there).
+   */
+  static final double NORMAL_DF = 1e6;
+
   /** Checks the degrees of freedom. */
   public Expectation {
     if (!(degreesOfFreedom > 0)) {
@@ -53,7 +59,7 @@ public record Expectation(
    * resting on a few calm baseline weeks does not make ordinary weeks look extreme.
    */
   public double pValue(ChangePoint.Tail tail) {
-    if (Double.isInfinite(degreesOfFreedom)) {
+    if (degreesOfFreedom > NORMAL_DF) {
       return ChangePoint.oneSided(z(), tail);
     }
     double t = tail == ChangePoint.Tail.LOWER ? z() : -z();
@@ -65,25 +71,20 @@ public record Expectation(
    * Student's t with {@link #degreesOfFreedom()} (used for the detectable effect).
    */
   public double criticalValue(double level) {
-    if (Double.isInfinite(degreesOfFreedom)) {
+    if (degreesOfFreedom > NORMAL_DF) {
       return -ChangePoint.quantile(level);
     }
     return -new TDistribution(null, degreesOfFreedom).inverseCumulativeProbability(level);
   }
 
   /**
-   * Satterthwaite's degrees of freedom of an overdispersed variance {@code φ·V0} whose binomial (or
-   * Poisson) part {@code V0} is known and whose excess {@code (φ − 1)·V0} is estimated with {@code
-   * excessDf} degrees of freedom: {@code V²/(V_excess²/d) = d·(φ/(φ − 1))²}; infinite when {@code φ
-   * = 1} (nothing estimated) or {@code excessDf} is. A variance mostly made of estimated excess
-   * keeps about the estimate's own degrees of freedom; a nearly binomial one is nearly normal.
+   * The degrees of freedom of a variance {@code φ̂·V0} whose φ̂ is a mean of {@code d} squared
+   * standardized residuals (each a scaled χ²₁), so {@code Var(φ̂) = 2φ²/d} and Satterthwaite's
+   * {@code 2φ²/Var(φ̂)} is {@code d}: {@code d} when {@code φ > 1}, infinite at the binomial floor
+   * {@code φ = 1} (taken as known, which is conservative: the truth is at least that).
    */
-  public static double overdispersedDf(double phi, double excessDf) {
-    if (!(phi > 1) || Double.isInfinite(excessDf)) {
-      return Double.POSITIVE_INFINITY;
-    }
-    double ratio = phi / (phi - 1);
-    return excessDf * ratio * ratio;
+  public static double overdispersedDf(double phi, double d) {
+    return phi > 1 ? d : Double.POSITIVE_INFINITY;
   }
 
   /** The same group with another variance's degrees of freedom. */

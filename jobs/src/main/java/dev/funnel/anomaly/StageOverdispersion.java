@@ -55,7 +55,7 @@ public final class StageOverdispersion {
    * breakdowns} (the total and each dimension), or {@code minimumSharedDf} when the funnel's floor
    * is used. A moderated cell's ũ has {@code d0 + d} (limma's posterior; infinite with an infinite
    * d0), an outlier {@code d}. A φ at the binomial floor 1 is taken as known. With fewer than three
-   * cells each keeps its own φ, with {@link Expectation#overdispersedDf} on its {@code d} weeks.
+   * cells each keeps its own φ, with {@link Expectation#overdispersedDf} of its {@code d} weeks.
    */
   public static List<Estimate> estimate(
       List<List<ConversionCurve.Residual>> cells,

@@ -16,8 +16,7 @@ class RunSettingsTest {
   }
 
   /**
-   * Ten million events on two cores: 10 partitions in five waves, adaptive execution as Spark has
-   * it.
+   * 10.06 M events on two cores: 12 partitions in six waves, adaptive execution as Spark has it.
    */
   @Test
   void largerInputsKeepAdaptiveExecution() {
