@@ -1010,7 +1010,8 @@ public final class AnomalyJudge {
       double noise = Math.max(mu, s2);
       double leverage = 1.0 / b + (sxx > 0 ? (at - mx) * (at - mx) / sxx : 0);
       double entered = week(weeks, cell, w).entered();
-      // When s² exceeds the Poisson μ, its excess rests on b − 2 weeks (Expectation#overdispersedDf).
+      // When s² exceeds the Poisson μ, its excess rests on b − 2 weeks
+      // (Expectation#overdispersedDf).
       double df =
           mu > 0
               ? Expectation.overdispersedDf(noise / mu, Math.max(1, b - 2))
