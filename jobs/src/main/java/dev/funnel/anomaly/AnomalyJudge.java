@@ -249,15 +249,25 @@ public final class AnomalyJudge {
             chosen -> conversionLeaveOneOut(cell, weeks, chosen));
     conversions.put(
         cell, judgedAgainst(cell, weeks, ConversionCurve.of(curveWeeks(cell, weeks, base)), base));
-    // The spread is measured on the baseline before re-judging set suspect weeks aside: trimming
-    // the widest weeks would make the funnel look calmer than it is.
-    List<LocalDate> untrimmed = new ArrayList<>();
+    spread.put(cell, spreadResiduals(cell, weeks, excluded));
+  }
+
+  /**
+   * The residuals behind a conversion cell's week-to-week spread: every candidate week with leads
+   * that earlier runs did not flag, newest first, judged in groups of {@code baseline_periods}
+   * ({@link ConversionCurve#groupedResiduals}; the newest group is the baseline before re-judging).
+   * Suspect weeks are not trimmed: that would make the funnel look calmer than it is.
+   */
+  private List<ConversionCurve.Residual> spreadResiduals(
+      CellKey cell, Map<LocalDate, WeekFacts> weeks, Set<LocalDate> excluded) {
+    List<LocalDate> usable = new ArrayList<>();
     for (LocalDate w : candidatesBefore(latestMature)) {
-      if (!excluded.contains(w) && untrimmed.size() < settings.baselinePeriods()) {
-        untrimmed.add(w);
+      if (!excluded.contains(w) && week(weeks, cell, w).entered() > 0) {
+        usable.add(w);
       }
     }
-    spread.put(cell, ConversionCurve.of(curveWeeks(cell, weeks, untrimmed)).residuals());
+    return ConversionCurve.groupedResiduals(
+        curveWeeks(cell, weeks, usable), settings.baselinePeriods());
   }
 
   private static List<ConversionCurve.Week> curveWeeks(

@@ -56,8 +56,21 @@ public final class ConversionCurve {
    * @param squared {@code (O_b − E_b)²}
    * @param variance {@code Var_b}, the binomial variance of that difference
    * @param expectedSquared {@code E_b²}, which a relative variation of the week's rate scales
+   * @param block the group of weeks it was judged within (each group's leave-one-out costs one of
+   *     its weeks' degrees of freedom)
    */
-  public record Residual(double squared, double variance, double expectedSquared) {}
+  public record Residual(double squared, double variance, double expectedSquared, int block) {
+
+    /** A residual of the first (or only) group of weeks. */
+    public Residual(double squared, double variance, double expectedSquared) {
+      this(squared, variance, expectedSquared, 0);
+    }
+
+    /** The same residual in another group of weeks. */
+    public Residual inBlock(int newBlock) {
+      return new Residual(squared, variance, expectedSquared, newBlock);
+    }
+  }
 
   /**
    * The curve of the given mature weeks, with their overdispersion: each week is judged at full age
@@ -107,6 +120,37 @@ public final class ConversionCurve {
         phi,
         terms == 0 ? Double.POSITIVE_INFINITY : Expectation.overdispersedDf(phi, terms),
         residuals);
+  }
+
+  /** Fewest weeks in a group of {@link #groupedResiduals} (two weeks give one residual twice). */
+  public static final int MIN_GROUP = 3;
+
+  /**
+   * The leave-one-out residuals of mature weeks (newest first) judged in consecutive groups of
+   * {@code groupSize}: each week against the others of its group, as {@link #of} judges a baseline,
+   * each residual carrying its group's index; a last group of fewer than {@link #MIN_GROUP} weeks
+   * is left out. Why more weeks than one baseline: a variance from eight weeks is itself uncertain
+   * (its few degrees of freedom widen every p-value's reference), and groups as long as the
+   * baseline keep each week's reference as local as the baseline's, so a slow drift of the level is
+   * not taken for week-to-week variation.
+   */
+  public static List<Residual> groupedResiduals(List<Week> weeksNewestFirst, int groupSize) {
+    if (groupSize < 1) {
+      throw new IllegalArgumentException("group size " + groupSize + " < 1");
+    }
+    List<Residual> out = new java.util.ArrayList<>();
+    int group = 0;
+    for (int from = 0; from < weeksNewestFirst.size(); from += groupSize, group++) {
+      List<Week> part =
+          weeksNewestFirst.subList(from, Math.min(from + groupSize, weeksNewestFirst.size()));
+      if (group > 0 && part.size() < MIN_GROUP) {
+        break;
+      }
+      for (Residual r : of(part).residuals()) {
+        out.add(r.inBlock(group));
+      }
+    }
+    return out;
   }
 
   /** The baseline weeks' leave-one-out residuals behind {@link #overdispersion()}. */

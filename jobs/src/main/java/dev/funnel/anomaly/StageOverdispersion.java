@@ -125,15 +125,17 @@ public final class StageOverdispersion {
   }
 
   /**
-   * The degrees of freedom of the weekly factors behind a stage's τ²: its baseline weeks less one
-   * (the most any of its cells has), at least 1.
+   * The degrees of freedom of the weekly factors behind a stage's τ²: its weeks less one for each
+   * group of weeks they were judged within (leave one out within a group; the most any of its cells
+   * has), at least 1.
    */
   public static int weeklyDegreesOfFreedom(List<List<ConversionCurve.Residual>> cells) {
-    int weeks = 0;
+    int most = 0;
     for (List<ConversionCurve.Residual> cell : cells) {
-      weeks = Math.max(weeks, cell.size());
+      long blocks = cell.stream().mapToInt(ConversionCurve.Residual::block).distinct().count();
+      most = Math.max(most, cell.size() - (int) blocks);
     }
-    return Math.max(1, weeks - 1);
+    return Math.max(1, most);
   }
 
   /**

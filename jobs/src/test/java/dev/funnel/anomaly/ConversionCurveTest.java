@@ -142,4 +142,47 @@ class ConversionCurveTest {
     assertEquals(0, e.expected(), 0);
     assertEquals(0, e.z(), 0);
   }
+
+  /**
+   * Seven weeks in groups of three: {A, B, C} and {D, E, F} are judged within their group, the lone
+   * last week G is left out. A, B, C: 10 leads each, 5, 3 and 7 converted.
+   *
+   * <pre>
+   * A: F = (3+7)/20 = 0.5, O − E = 5 − 5 = 0,  Var = 10·0.5·0.5·(1 + 10/20) = 3.75, E² = 25
+   * B: F = (5+7)/20 = 0.6, O − E = 3 − 6 = −3, Var = 10·0.6·0.4·1.5       = 3.6,  E² = 36
+   * C: F = (5+3)/20 = 0.4, O − E = 7 − 4 = 3,  Var = 3.6,                         E² = 16
+   * </pre>
+   *
+   * D, E, F: 20 leads each, 10 converted, so each residual is 0 with F = 0.5, Var = 20·0.25·1.5.
+   */
+  @Test
+  void residualsAreJudgedWithinGroupsOfTheBaselinesLength() {
+    List<ConversionCurve.Week> weeks =
+        List.of(
+            new ConversionCurve.Week(10, new long[] {5}),
+            new ConversionCurve.Week(10, new long[] {3}),
+            new ConversionCurve.Week(10, new long[] {7}),
+            new ConversionCurve.Week(20, new long[] {10}),
+            new ConversionCurve.Week(20, new long[] {10}),
+            new ConversionCurve.Week(20, new long[] {10}),
+            new ConversionCurve.Week(10, new long[] {0}));
+    List<ConversionCurve.Residual> r = ConversionCurve.groupedResiduals(weeks, 3);
+    assertEquals(6, r.size());
+    double[][] expected = {
+      {0, 3.75, 25, 0}, {9, 3.6, 36, 0}, {9, 3.6, 16, 0},
+      {0, 7.5, 100, 1}, {0, 7.5, 100, 1}, {0, 7.5, 100, 1}
+    };
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i][0], r.get(i).squared(), EPS, "squared " + i);
+      assertEquals(expected[i][1], r.get(i).variance(), EPS, "variance " + i);
+      assertEquals(expected[i][2], r.get(i).expectedSquared(), EPS, "E² " + i);
+      assertEquals((int) expected[i][3], r.get(i).block(), "group " + i);
+    }
+    // A last group of three or more is kept: eight weeks in groups of five give 5 + 3 residuals.
+    List<ConversionCurve.Week> eight = new java.util.ArrayList<>(weeks);
+    eight.add(new ConversionCurve.Week(10, new long[] {4}));
+    assertEquals(8, ConversionCurve.groupedResiduals(eight, 5).size());
+    // The weekly factors' degrees of freedom: each group's leave-one-out costs one week, 6 − 2.
+    assertEquals(4, StageOverdispersion.weeklyDegreesOfFreedom(List.of(r)));
+  }
 }
