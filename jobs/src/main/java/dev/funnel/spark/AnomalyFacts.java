@@ -2,8 +2,10 @@ package dev.funnel.spark;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.inline;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -23,18 +25,15 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * The anomaly phase's compact facts, aggregated from the run's visit facts in one pass: per stage,
@@ -66,44 +65,73 @@ public final class AnomalyFacts {
       Instant asOf,
       LocalDate firstWeek) {
     FunnelStages stages = config.stages();
-    int dimensions = config.dimensions().size();
+    long asOfMicros = FunnelCalendar.toMicros(asOf);
+    double windowHours = config.conversionWindowDays() * 24.0;
+    long elapsedSeconds = asOfDay.getDayOfWeek().getValue() * 86_400L;
+    UserDefinedFunction bin =
+        functions
+            .udf((UDF1<Double, Integer>) h -> DurationBins.bin(h), DataTypes.IntegerType)
+            .asNonNullable();
+    Column entry = col("is_entry");
+    Column ageHours = lit(asOfMicros).minus(col("entered_at")).divide(lit(MICROS_PER_HOUR));
+    Column fullAge = ageHours.geq(lit(windowHours));
+    Column delayHours = col("converted_at").minus(col("entered_at")).divide(lit(MICROS_PER_HOUR));
+    List<Column> pairs = new ArrayList<>();
+    pairs.add(pair(entry.and(col("converted")), DELAY, bin.apply(delayHours)));
+    pairs.add(pair(entry.and(functions.not(fullAge)), AGE, bin.apply(ageHours)));
+    pairs.add(pair(functions.not(col("is_open")), EXIT, bin.apply(col("duration_hours"))));
+    pairs.add(pair(col("is_open"), CENSORED, bin.apply(col("censored_hours"))));
+    pairs.add(pair(entry, ENTERED, lit(0)));
+    pairs.add(pair(entry.and(col("converted")), CONVERTED, lit(0)));
+    pairs.add(pair(entry.and(fullAge), FULL_AGE, lit(0)));
+    pairs.add(
+        pair(
+            entry.and(secondsIntoWeek(col("entered_at"), config.zone()).lt(lit(elapsedSeconds))),
+            BY_ELAPSED,
+            lit(0)));
     List<SlaDefinition> slas = config.slas();
-    int[] slaStages = new int[slas.size()];
     for (int i = 0; i < slas.size(); i++) {
-      slaStages[i] = stages.code(slas.get(i).stage());
+      Column status = col(VisitFacts.sla(i, VisitFacts.SLA_STATUS));
+      Column atStage = col("stage").equalTo(lit(stages.code(slas.get(i).stage())));
+      pairs.add(pair(atStage.and(status.equalTo(lit("met"))), SLA_BASE + 2 * i, lit(0)));
+      pairs.add(pair(atStage.and(status.equalTo(lit("breached"))), SLA_BASE + 2 * i + 1, lit(0)));
     }
-    PairCounter counter =
-        new PairCounter(
-            dimensions,
-            slaStages,
-            FunnelCalendar.toMicros(asOf),
-            config.conversionWindowDays() * 24.0,
-            asOfDay.getDayOfWeek().getValue() * 86_400L,
-            config.zone().getId());
-    // First the (code, bin) pairs per stage, week and combination of dimension values, counted in
-    // plain Java per partition, so that the visits shrink to a few rows per combination before the
-    // fan-out to the breakdown cells (exploding about ten pairs per visit into rows for Spark's
-    // aggregation cost most of the phase).
+    // First the (code, bin) pairs per stage, week and combination of dimension values, so that
+    // the partial aggregation shrinks the visits before the fan-out to the breakdown cells (five
+    // cells of ten pairs per visit, fanned out first, made the phase cost twice as much).
+    List<Column> keys = new ArrayList<>();
+    keys.add(col("stage"));
+    keys.add(col(VisitFacts.periodStart(Grain.WEEK)));
+    for (int d = 0; d < config.dimensions().size(); d++) {
+      keys.add(col(VisitFacts.dimension(d)));
+    }
+    List<Column> exploded = new ArrayList<>(keys);
+    exploded.add(functions.explode(functions.array(pairs.toArray(Column[]::new))).as("pair"));
+    List<Column> grouped = new ArrayList<>(keys);
+    grouped.add(col("pair.code").as("code"));
+    grouped.add(col("pair.bin").as("bin"));
     Dataset<Row> combinations =
         visitFacts
             .where(
-                col(VisitFacts.STAGE)
+                col("stage")
                     .lt(lit(stages.nonTerminalCount()))
                     .and(
                         col(VisitFacts.periodStart(Grain.WEEK))
                             .geq(lit(Math.toIntExact(firstWeek.toEpochDay())))))
-            .select(PairCounter.inputColumns(dimensions, slas.size()))
-            .mapPartitions(counter, Encoders.row(PairCounter.outputSchema(dimensions)));
+            .select(exploded.toArray(Column[]::new))
+            .where(col("pair.code").isNotNull())
+            .groupBy(grouped.toArray(Column[]::new))
+            .agg(count(lit(1)).as("count"));
     Dataset<Row> counts =
         combinations
             .select(
-                col(VisitFacts.STAGE),
+                col("stage"),
                 col("code"),
                 col("bin"),
                 col("count"),
                 inline(Cohorts.cells(List.of(Grain.WEEK), config.dimensions())))
             .groupBy(
-                col(VisitFacts.STAGE),
+                col("stage"),
                 col("dimension"),
                 col("dimension_value"),
                 col("cohort_day"),
@@ -113,185 +141,24 @@ public final class AnomalyFacts {
     return assemble(counts.collectAsList(), stages, slas.size());
   }
 
-  /**
-   * Counts one partition's visit facts as (code, bin) pairs per stage, week and combination of
-   * dimension values. A visit contributes: {@link #EXIT} with the bin of its length if closed, else
-   * {@link #CENSORED} with the bin of its age at the as-of instant; a first entry also {@link
-   * #ENTERED}, {@link #FULL_AGE} if at least a window old at the as-of instant or else {@link #AGE}
-   * with the bin of its age, {@link #CONVERTED} and {@link #DELAY} with the bin of its time to
-   * convert if converted, {@link #BY_ELAPSED} if it entered before the as-of's elapsed part of its
-   * week (local weekday and time, {@link #secondsIntoWeek}); per SLA of its stage, met or breached.
-   * Bins are {@link DurationBins}.
-   */
-  static final class PairCounter implements MapPartitionsFunction<Row, Row> {
-    private static final long serialVersionUID = 1L;
-    private final int dimensions;
-    private final int[] slaStages;
-    private final long asOfMicros;
-    private final double windowHours;
-    private final long elapsedSeconds;
-    private final String zone;
-
-    PairCounter(
-        int dimensions,
-        int[] slaStages,
-        long asOfMicros,
-        double windowHours,
-        long elapsedSeconds,
-        String zone) {
-      this.dimensions = dimensions;
-      this.slaStages = slaStages.clone();
-      this.asOfMicros = asOfMicros;
-      this.windowHours = windowHours;
-      this.elapsedSeconds = elapsedSeconds;
-      this.zone = zone;
-    }
-
-    /** The visit-fact columns it reads, in the order it reads them. */
-    static Column[] inputColumns(int dimensions, int slas) {
-      List<Column> c = new ArrayList<>();
-      for (String name :
-          List.of(
-              VisitFacts.STAGE,
-              VisitFacts.periodStart(Grain.WEEK),
-              VisitFacts.IS_ENTRY,
-              VisitFacts.CONVERTED,
-              VisitFacts.ENTERED_AT,
-              VisitFacts.CONVERTED_AT,
-              VisitFacts.IS_OPEN,
-              VisitFacts.DURATION_HOURS,
-              VisitFacts.CENSORED_HOURS)) {
-        c.add(col(name));
-      }
-      for (int d = 0; d < dimensions; d++) {
-        c.add(col(VisitFacts.dimension(d)));
-      }
-      for (int i = 0; i < slas; i++) {
-        c.add(col(VisitFacts.sla(i, VisitFacts.SLA_STATUS)));
-      }
-      return c.toArray(Column[]::new);
-    }
-
-    /** Its rows: stage, week, the dimension values, code, bin and count. */
-    static StructType outputSchema(int dimensions) {
-      StructType schema =
-          new StructType()
-              .add(VisitFacts.STAGE, DataTypes.IntegerType, false)
-              .add(VisitFacts.periodStart(Grain.WEEK), DataTypes.IntegerType, false);
-      for (int d = 0; d < dimensions; d++) {
-        schema = schema.add(VisitFacts.dimension(d), DataTypes.StringType, false);
-      }
-      return schema
-          .add("code", DataTypes.IntegerType, false)
-          .add("bin", DataTypes.IntegerType, false)
-          .add("count", DataTypes.LongType, false);
-    }
-
-    /** One stage, week and combination of dimension values. */
-    private record Combination(int stage, int week, List<String> values) {}
-
-    @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-      ZoneId zoneId = ZoneId.of(zone);
-      int codes = SLA_BASE + 2 * slaStages.length;
-      Map<Combination, long[][]> counts = new HashMap<>();
-      while (rows.hasNext()) {
-        Row r = rows.next();
-        int stage = r.getInt(0);
-        String[] values = new String[dimensions];
-        for (int d = 0; d < dimensions; d++) {
-          values[d] = r.getString(9 + d);
-        }
-        long[][] c =
-            counts.computeIfAbsent(
-                new Combination(stage, r.getInt(1), List.of(values)), k -> new long[codes][]);
-        if (r.getBoolean(6)) {
-          add(c, CENSORED, DurationBins.bin(hours(r, 8)));
-        } else {
-          add(c, EXIT, DurationBins.bin(hours(r, 7)));
-        }
-        if (!r.getBoolean(2)) {
-          continue;
-        }
-        long entered = r.getLong(4);
-        add(c, ENTERED, 0);
-        double ageHours = (asOfMicros - entered) / MICROS_PER_HOUR;
-        if (ageHours >= windowHours) {
-          add(c, FULL_AGE, 0);
-        } else {
-          add(c, AGE, DurationBins.bin(ageHours));
-        }
-        if (!r.isNullAt(3) && r.getBoolean(3)) {
-          add(c, CONVERTED, 0);
-          add(c, DELAY, DurationBins.bin((r.getLong(5) - entered) / MICROS_PER_HOUR));
-        }
-        if (secondsIntoWeek(entered, zoneId) < elapsedSeconds) {
-          add(c, BY_ELAPSED, 0);
-        }
-        for (int i = 0; i < slaStages.length; i++) {
-          int column = 9 + dimensions + i;
-          if (stage != slaStages[i] || r.isNullAt(column)) {
-            continue;
-          }
-          String status = r.getString(column);
-          if ("met".equals(status)) {
-            add(c, SLA_BASE + 2 * i, 0);
-          } else if ("breached".equals(status)) {
-            add(c, SLA_BASE + 2 * i + 1, 0);
-          }
-        }
-      }
-      List<Row> out = new ArrayList<>();
-      counts.forEach(
-          (k, c) -> {
-            for (int code = 0; code < c.length; code++) {
-              long[] bins = c[code];
-              for (int bin = 0; bins != null && bin < bins.length; bin++) {
-                if (bins[bin] == 0) {
-                  continue;
-                }
-                Object[] v = new Object[5 + dimensions];
-                v[0] = k.stage();
-                v[1] = k.week();
-                for (int d = 0; d < dimensions; d++) {
-                  v[2 + d] = k.values().get(d);
-                }
-                v[2 + dimensions] = code;
-                v[3 + dimensions] = bin;
-                v[4 + dimensions] = bins[bin];
-                out.add(RowFactory.create(v));
-              }
-            }
-          });
-      return out.iterator();
-    }
-
-    private static double hours(Row r, int column) {
-      if (r.isNullAt(column)) {
-        throw new IllegalStateException("a visit fact without its hours: " + r);
-      }
-      return r.getDouble(column);
-    }
-
-    private static void add(long[][] counts, int code, int bin) {
-      long[] bins = counts[code];
-      if (bins == null || bins.length <= bin) {
-        bins = bins == null ? new long[bin + 1] : Arrays.copyOf(bins, bin + 1);
-        counts[code] = bins;
-      }
-      bins[bin]++;
-    }
+  private static Column pair(Column condition, int code, Column binValue) {
+    return when(condition, struct(lit(code).as("code"), binValue.as("bin")))
+        .otherwise(struct(lit(null).cast("int").as("code"), lit(null).cast("int").as("bin")));
   }
 
   /**
-   * Seconds from the local Monday 00:00 of an instant (µs) to its local wall-clock time in {@code
-   * zone}: the same weekday and time in every week, whatever the daylight-saving offset (sub-second
-   * parts are dropped).
+   * Seconds from the local Monday 00:00 of an instant's ISO week to its local wall-clock time: the
+   * same weekday and time in every week, whatever the daylight-saving offset.
    */
-  static long secondsIntoWeek(long micros, ZoneId zone) {
-    java.time.LocalDateTime local =
-        Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L)).atZone(zone).toLocalDateTime();
-    return (local.getDayOfWeek().getValue() - 1) * 86_400L + local.toLocalTime().toSecondOfDay();
+  static Column secondsIntoWeek(Column micros, ZoneId zone) {
+    Column local = functions.from_utc_timestamp(functions.timestamp_micros(micros), zone.getId());
+    return functions
+        .weekday(local)
+        .cast("long")
+        .multiply(lit(86_400L))
+        .plus(functions.hour(local).multiply(lit(3600)))
+        .plus(functions.minute(local).multiply(lit(60)))
+        .plus(functions.second(local));
   }
 
   private static Map<CellKey, Map<LocalDate, WeekFacts>> assemble(

@@ -1,5 +1,6 @@
 package dev.funnel.spark;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The anomaly phase's weekly facts of three leads, worked out by hand from the definitions in
- * {@link WeekFacts} and {@code AnomalyFacts.PairCounter}.
+ * {@link WeekFacts} and {@link AnomalyFacts#weekly}.
  */
 class AnomalyFactsTest {
   private final SparkSession spark = SparkTestSession.get();
@@ -161,13 +162,25 @@ class AnomalyFactsTest {
    */
   @Test
   void secondsIntoTheWeekAreLocalWallClockTime() {
-    ZoneId berlin = ZoneId.of("Europe/Berlin");
-    assertEquals(1_800, AnomalyFacts.secondsIntoWeek(micros("2025-03-30T22:30:00Z"), berlin));
-    assertEquals(
-        6 * 86_400 + 12_600, AnomalyFacts.secondsIntoWeek(micros("2025-03-30T01:30:00Z"), berlin));
-    // Sub-second parts are dropped, before the epoch too.
-    assertEquals(
-        3 * 86_400 - 1,
-        AnomalyFacts.secondsIntoWeek(micros("1969-12-31T23:59:59Z") + 999_999, ZoneId.of("UTC")));
+    StructType schema = new StructType().add("at", DataTypes.LongType, false);
+    List<Row> instants =
+        List.of(
+            RowFactory.create(micros("2025-03-30T22:30:00Z")),
+            RowFactory.create(micros("2025-03-30T01:30:00Z")),
+            RowFactory.create(micros("1969-12-31T23:59:59Z") + 999_999));
+    List<Row> berlin =
+        spark
+            .createDataFrame(instants, schema)
+            .select(AnomalyFacts.secondsIntoWeek(col("at"), ZoneId.of("Europe/Berlin")))
+            .collectAsList();
+    assertEquals(1_800L, berlin.get(0).getLong(0));
+    assertEquals(6 * 86_400L + 12_600, berlin.get(1).getLong(0));
+    // Sub-second parts are dropped, before the epoch too (1969-12-31 is a Wednesday).
+    List<Row> utc =
+        spark
+            .createDataFrame(instants, schema)
+            .select(AnomalyFacts.secondsIntoWeek(col("at"), ZoneId.of("UTC")))
+            .collectAsList();
+    assertEquals(3 * 86_400L - 1, utc.get(2).getLong(0));
   }
 }
