@@ -722,7 +722,13 @@ public final class AnomalyJudge {
       return;
     }
     double phi = 1;
-    double[] z = slowLeaveOneOut(cell, weeks, base);
+    double[] z =
+        groupedLeaveOneOut(
+            cell,
+            weeks,
+            history.flaggedWeeks(AnomalyKind.SLOW_STAGE, cell),
+            f -> f.visits() > 0,
+            chosen -> slowLeaveOneOut(cell, weeks, chosen));
     if (z.length > 0) {
       double s = 0;
       for (double v : z) {
@@ -870,6 +876,33 @@ public final class AnomalyJudge {
       out[i] += b[i];
     }
     return out;
+  }
+
+  /**
+   * A cell's own spread on more weeks than its baseline, as conversions' is measured: the
+   * leave-one-out z of every candidate week that earlier runs did not flag and that is {@code
+   * usable}, newest first, each judged against the others of its group ({@link Weeks#spreadGroups}
+   * of {@code baseline_periods}).
+   */
+  private double[] groupedLeaveOneOut(
+      CellKey cell,
+      Map<LocalDate, WeekFacts> weeks,
+      Set<LocalDate> excluded,
+      java.util.function.Predicate<WeekFacts> usable,
+      Function<List<LocalDate>, double[]> leaveOneOutZ) {
+    List<LocalDate> candidates = new ArrayList<>();
+    for (LocalDate w : candidatesBefore(latestMature)) {
+      if (!excluded.contains(w) && usable.test(week(weeks, cell, w))) {
+        candidates.add(w);
+      }
+    }
+    List<Double> out = new ArrayList<>();
+    for (List<LocalDate> group : Weeks.spreadGroups(candidates, settings.baselinePeriods())) {
+      for (double v : leaveOneOutZ.apply(group)) {
+        out.add(v);
+      }
+    }
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   private static double[] slowLeaveOneOut(

@@ -122,32 +122,17 @@ public final class ConversionCurve {
         residuals);
   }
 
-  /** Fewest weeks in a group of {@link #groupedResiduals} (two weeks give one residual twice). */
-  public static final int MIN_GROUP = 3;
-
   /**
-   * The leave-one-out residuals of mature weeks (newest first) judged in consecutive groups of
-   * {@code groupSize}: each week against the others of its group, as {@link #of} judges a baseline,
-   * each residual carrying its group's index; a last group of fewer than {@link #MIN_GROUP} weeks
-   * is left out. Why more weeks than one baseline: a variance from eight weeks is itself uncertain
-   * (its few degrees of freedom widen every p-value's reference), and groups as long as the
-   * baseline keep each week's reference as local as the baseline's, so a slow drift of the level is
-   * not taken for week-to-week variation.
+   * The leave-one-out residuals of mature weeks (newest first) judged within the groups of {@link
+   * Weeks#spreadGroups}, as {@link #of} judges a baseline, each residual carrying its group's
+   * index.
    */
   public static List<Residual> groupedResiduals(List<Week> weeksNewestFirst, int groupSize) {
-    if (groupSize < 1) {
-      throw new IllegalArgumentException("group size " + groupSize + " < 1");
-    }
     List<Residual> out = new java.util.ArrayList<>();
-    int group = 0;
-    for (int from = 0; from < weeksNewestFirst.size(); from += groupSize, group++) {
-      List<Week> part =
-          weeksNewestFirst.subList(from, Math.min(from + groupSize, weeksNewestFirst.size()));
-      if (group > 0 && part.size() < MIN_GROUP) {
-        break;
-      }
-      for (Residual r : of(part).residuals()) {
-        out.add(r.inBlock(group));
+    List<List<Week>> groups = Weeks.spreadGroups(weeksNewestFirst, groupSize);
+    for (int g = 0; g < groups.size(); g++) {
+      for (Residual r : of(groups.get(g)).residuals()) {
+        out.add(r.inBlock(g));
       }
     }
     return out;
