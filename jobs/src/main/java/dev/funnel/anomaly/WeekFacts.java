@@ -57,7 +57,8 @@ public record WeekFacts(
     return sum(exitBins) + sum(censoredBins);
   }
 
-  static long sum(long[] counts) {
+  /** The sum of binned counts. */
+  public static long sum(long[] counts) {
     long s = 0;
     for (long c : counts) {
       s += c;

@@ -47,6 +47,7 @@ public final class AnomalyFacts {
   static final int AGE = 1;
   static final int EXIT = 2;
   static final int CENSORED = 3;
+  // Entered and converted leads are derived (see Builder.build), their codes never emitted.
   static final int ENTERED = 4;
   static final int CONVERTED = 5;
   static final int FULL_AGE = 6;
@@ -81,8 +82,8 @@ public final class AnomalyFacts {
     pairs.add(pair(entry.and(functions.not(fullAge)), AGE, bin.apply(ageHours)));
     pairs.add(pair(functions.not(col("is_open")), EXIT, bin.apply(col("duration_hours"))));
     pairs.add(pair(col("is_open"), CENSORED, bin.apply(col("censored_hours"))));
-    pairs.add(pair(entry, ENTERED, lit(0)));
-    pairs.add(pair(entry.and(col("converted")), CONVERTED, lit(0)));
+    // No pairs for entered and converted leads: they are the sums of the age bins and full-age
+    // leads, and of the delay bins (a quarter fewer rows to explode and aggregate).
     pairs.add(pair(entry.and(fullAge), FULL_AGE, lit(0)));
     pairs.add(
         pair(
@@ -218,12 +219,13 @@ public final class AnomalyFacts {
     }
 
     WeekFacts build(CellKey cell, LocalDate week) {
+      long fullAge = counters[FULL_AGE - ENTERED];
       return new WeekFacts(
           cell,
           week,
-          counters[ENTERED - ENTERED],
-          counters[CONVERTED - ENTERED],
-          counters[FULL_AGE - ENTERED],
+          WeekFacts.sum(bins[AGE]) + fullAge,
+          WeekFacts.sum(bins[DELAY]),
+          fullAge,
           counters[BY_ELAPSED - ENTERED],
           bins[DELAY],
           bins[AGE],
