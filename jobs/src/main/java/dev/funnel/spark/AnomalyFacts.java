@@ -42,17 +42,17 @@ import org.apache.spark.sql.types.DataTypes;
  * so it is collected to the driver for {@link AnomalyJudge}.
  */
 public final class AnomalyFacts {
-  // Codes of the (code, bin) pairs each visit fact contributes; counters use bin 0.
+  // Codes of the (code, bin) pairs each visit fact contributes.
   static final int DELAY = 0;
   static final int AGE = 1;
   static final int EXIT = 2;
   static final int CENSORED = 3;
-  // Entered and converted leads are derived (see Builder.build), their codes never emitted.
-  static final int ENTERED = 4;
-  static final int CONVERTED = 5;
-  static final int FULL_AGE = 6;
-  static final int BY_ELAPSED = 7;
-  static final int SLA_BASE = 8;
+  // Counters (full-age leads, leads by the elapsed part of the week, SLA met and breached per
+  // SLA) are 0/1 columns summed on the visit's one EXIT or CENSORED pair; entered and converted
+  // leads are derived (see Builder.build).
+  static final int FULL_AGE = 0;
+  static final int BY_ELAPSED = 1;
+  static final int SLA_BASE = 2;
 
   private static final double MICROS_PER_HOUR = FunnelCalendar.MICROS_PER_HOUR;
 
@@ -82,20 +82,19 @@ public final class AnomalyFacts {
     pairs.add(pair(entry.and(functions.not(fullAge)), AGE, bin.apply(ageHours)));
     pairs.add(pair(functions.not(col("is_open")), EXIT, bin.apply(col("duration_hours"))));
     pairs.add(pair(col("is_open"), CENSORED, bin.apply(col("censored_hours"))));
-    // No pairs for entered and converted leads: they are the sums of the age bins and full-age
-    // leads, and of the delay bins (a quarter fewer rows to explode and aggregate).
-    pairs.add(pair(entry.and(fullAge), FULL_AGE, lit(0)));
-    pairs.add(
-        pair(
-            entry.and(secondsIntoWeek(col("entered_at"), config.zone()).lt(lit(elapsedSeconds))),
-            BY_ELAPSED,
-            lit(0)));
+    // No pairs for entered and converted leads (sums of the age bins and full-age leads, and of
+    // the delay bins) nor for the counters: each visit has exactly one EXIT or CENSORED pair, which
+    // carries the visit's counters, so a visit explodes to at most three rows.
+    List<Column> counters = new ArrayList<>();
+    counters.add(entry.and(fullAge));
+    counters.add(
+        entry.and(secondsIntoWeek(col("entered_at"), config.zone()).lt(lit(elapsedSeconds))));
     List<SlaDefinition> slas = config.slas();
     for (int i = 0; i < slas.size(); i++) {
       Column status = col(VisitFacts.sla(i, VisitFacts.SLA_STATUS));
       Column atStage = col("stage").equalTo(lit(stages.code(slas.get(i).stage())));
-      pairs.add(pair(atStage.and(status.equalTo(lit("met"))), SLA_BASE + 2 * i, lit(0)));
-      pairs.add(pair(atStage.and(status.equalTo(lit("breached"))), SLA_BASE + 2 * i + 1, lit(0)));
+      counters.add(atStage.and(status.equalTo(lit("met"))));
+      counters.add(atStage.and(status.equalTo(lit("breached"))));
     }
     // First the (code, bin) pairs per stage, week and combination of dimension values, so that
     // the partial aggregation shrinks the visits before the fan-out to the breakdown cells (five
@@ -107,10 +106,25 @@ public final class AnomalyFacts {
       keys.add(col(VisitFacts.dimension(d)));
     }
     List<Column> exploded = new ArrayList<>(keys);
+    for (int k = 0; k < counters.size(); k++) {
+      exploded.add(when(counters.get(k), lit(1L)).otherwise(lit(0L)).as(counter(k)));
+    }
     exploded.add(functions.explode(functions.array(pairs.toArray(Column[]::new))).as("pair"));
     List<Column> grouped = new ArrayList<>(keys);
     grouped.add(col("pair.code").as("code"));
     grouped.add(col("pair.bin").as("bin"));
+    Column carriesCounters = col("pair.code").geq(lit(EXIT));
+    List<Column> combinationSums = new ArrayList<>();
+    List<Column> cellInputs = new ArrayList<>(List.of(col("stage"), col("code"), col("bin")));
+    List<Column> cellSums = new ArrayList<>();
+    for (int k = 0; k < counters.size(); k++) {
+      combinationSums.add(
+          sum(when(carriesCounters, col(counter(k))).otherwise(lit(0L))).as(counter(k)));
+      cellInputs.add(col(counter(k)));
+      cellSums.add(sum(col(counter(k))).as(counter(k)));
+    }
+    cellInputs.add(col("count"));
+    cellInputs.add(inline(Cohorts.cells(List.of(Grain.WEEK), config.dimensions())));
     Dataset<Row> combinations =
         visitFacts
             .where(
@@ -122,15 +136,10 @@ public final class AnomalyFacts {
             .select(exploded.toArray(Column[]::new))
             .where(col("pair.code").isNotNull())
             .groupBy(grouped.toArray(Column[]::new))
-            .agg(count(lit(1)).as("count"));
+            .agg(count(lit(1)).as("count"), combinationSums.toArray(Column[]::new));
     Dataset<Row> counts =
         combinations
-            .select(
-                col("stage"),
-                col("code"),
-                col("bin"),
-                col("count"),
-                inline(Cohorts.cells(List.of(Grain.WEEK), config.dimensions())))
+            .select(cellInputs.toArray(Column[]::new))
             .groupBy(
                 col("stage"),
                 col("dimension"),
@@ -138,8 +147,12 @@ public final class AnomalyFacts {
                 col("cohort_day"),
                 col("code"),
                 col("bin"))
-            .agg(functions.sum(col("count")).as("count"));
+            .agg(sum(col("count")).as("count"), cellSums.toArray(Column[]::new));
     return assemble(counts.collectAsList(), stages, slas.size());
+  }
+
+  private static String counter(int k) {
+    return "counter_" + k;
   }
 
   private static Column pair(Column condition, int code, Column binValue) {
@@ -180,6 +193,9 @@ public final class AnomalyFacts {
           r.getInt(r.fieldIndex("code")),
           r.getInt(r.fieldIndex("bin")),
           r.getLong(r.fieldIndex("count")));
+      for (int k = 0; k < SLA_BASE + 2 * slas; k++) {
+        b.count(k, r.getLong(r.fieldIndex(counter(k))));
+      }
     }
     Map<CellKey, Map<LocalDate, WeekFacts>> out = new HashMap<>();
     cells.forEach(
@@ -194,7 +210,7 @@ public final class AnomalyFacts {
   /** Collects one cell-week's pairs. */
   private static final class Builder {
     private final long[][] bins = new long[4][0];
-    private final long[] counters = new long[4];
+    private final long[] counters = new long[SLA_BASE];
     private final long[] met;
     private final long[] breached;
 
@@ -204,29 +220,31 @@ public final class AnomalyFacts {
     }
 
     void add(int code, int bin, long count) {
-      if (code < ENTERED) {
-        if (bins[code].length <= bin) {
-          bins[code] = Arrays.copyOf(bins[code], bin + 1);
-        }
-        bins[code][bin] += count;
-      } else if (code < SLA_BASE) {
-        counters[code - ENTERED] += count;
-      } else if ((code - SLA_BASE) % 2 == 0) {
-        met[(code - SLA_BASE) / 2] += count;
+      if (bins[code].length <= bin) {
+        bins[code] = Arrays.copyOf(bins[code], bin + 1);
+      }
+      bins[code][bin] += count;
+    }
+
+    void count(int counter, long count) {
+      if (counter < SLA_BASE) {
+        counters[counter] += count;
+      } else if ((counter - SLA_BASE) % 2 == 0) {
+        met[(counter - SLA_BASE) / 2] += count;
       } else {
-        breached[(code - SLA_BASE) / 2] += count;
+        breached[(counter - SLA_BASE) / 2] += count;
       }
     }
 
     WeekFacts build(CellKey cell, LocalDate week) {
-      long fullAge = counters[FULL_AGE - ENTERED];
+      long fullAge = counters[FULL_AGE];
       return new WeekFacts(
           cell,
           week,
           WeekFacts.sum(bins[AGE]) + fullAge,
           WeekFacts.sum(bins[DELAY]),
           fullAge,
-          counters[BY_ELAPSED - ENTERED],
+          counters[BY_ELAPSED],
           bins[DELAY],
           bins[AGE],
           bins[EXIT],
