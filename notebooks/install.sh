@@ -32,11 +32,15 @@ jar="$here/.jars/duckdb_jdbc-$version.jar"
 if [ ! -s "$jar" ]; then
   mkdir -p "$here/.jars"
   rm -f "$here"/.jars/duckdb_jdbc-*.jar
-  offline=()
-  [ -s "$HOME/.m2/repository/org/duckdb/duckdb_jdbc/$version/duckdb_jdbc-$version.jar" ] && offline=(-o)
-  mvn -B -q -ntp "${offline[@]}" -f "$root/pom.xml" -N \
-    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-    -Dartifact="org.duckdb:duckdb_jdbc:$version" -DoutputDirectory="$here/.jars"
+  copy=(mvn -B -q -ntp -f "$root/pom.xml" -N
+    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy
+    -Dartifact="org.duckdb:duckdb_jdbc:$version" -DoutputDirectory="$here/.jars")
+  # Offline first when the jar is in the local repository; online when that fails too (the jar can
+  # be there while the dependency plugin's own dependencies are not, e.g. after a benchmark build).
+  if ! { [ -s "$HOME/.m2/repository/org/duckdb/duckdb_jdbc/$version/duckdb_jdbc-$version.jar" ] &&
+    "${copy[@]}" -o >/dev/null 2>&1; }; then
+    "${copy[@]}"
+  fi
 fi
 
 /usr/bin/python3 -c 'import nbconvert, ipykernel, pandas, matplotlib, jpype' ||
